@@ -1,0 +1,54 @@
+"""Every personnel change also goes to the tamper-evident audit log.
+
+django-simple-history keeps the full before/after rows; this adds one chained AuditEvent per
+change so that auditors see directory changes in the same trail as every case step.
+"""
+
+from django.dispatch import receiver
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from simple_history.signals import post_create_historical_record
+
+from agencies.models import Agency, Region, RoleGrant, User
+from audit.services import record_event
+
+VERBS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+TRACKED = {
+    Agency: "directory.agency",
+    Region: "directory.region",
+    User: "directory.person",
+    RoleGrant: "directory.role",
+}
+
+
+def _changes(history_instance) -> dict:
+    previous = history_instance.prev_record
+    if previous is None:
+        return {}
+    delta = history_instance.diff_against(previous)
+    return {c.field: {"old": c.old, "new": c.new} for c in delta.changes}
+
+
+@receiver(post_create_historical_record, dispatch_uid="directory_audit")
+def _audit_directory_change(sender, instance, history_instance, history_user, **kwargs):
+    model = type(instance)
+    if model not in TRACKED:
+        return
+    kind = history_instance.history_type
+    agency = {
+        User: lambda: instance.agency,
+        RoleGrant: lambda: instance.user.agency,
+        Agency: lambda: instance,
+    }.get(model, lambda: None)()
+    data = {"history_id": history_instance.history_id, "changes": _changes(history_instance)}
+    if model is RoleGrant:
+        data["role"] = instance.role
+        data["person"] = instance.user.username
+    record_event(
+        action=f"{TRACKED[model]}.{ {'+': 'created', '~': 'changed', '-': 'deleted'}[kind] }",
+        actor=history_user,
+        agency=agency,
+        obj=instance,
+        summary=format_lazy("{} {}: {}", model._meta.verbose_name, VERBS[kind], instance),
+        data=data,
+    )

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+
+class XietongAdminSite(admin.AdminSite):
+    """Django admin for system administrators only (superusers), not for every staff member."""
+
+    site_header = _("Xietong system administration")
+    site_title = _("Xietong administration")
+    index_title = _("Directory, roles and records")
+
+    def has_permission(self, request):
+        from agencies.access import is_system_admin
+
+        return is_system_admin(request.user)

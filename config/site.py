@@ -1,0 +1,68 @@
+"""The site shell: viewflow's Site with one Application per area of work.
+
+Each application decides who sees it through agencies.access; the home page and the menu
+list only the applications the user may use. Later issues add Cases (案件) and Meetings (会议).
+"""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Application, Site
+
+from agencies import views as agency_views
+from agencies.access import Ability, can
+from audit import views as audit_views
+from config import views
+
+
+class XietongApplication(Application):
+    """An application whose visibility is one ability from agencies.access."""
+
+    ability: Ability
+    description = ""
+    menu_template_name = "xietong/app_menu.html"
+    base_template_name = "xietong/base.html"
+    menu_links: tuple = ()  # (title, url name within the app, icon)
+
+    def has_view_permission(self, user, obj=None):
+        return can(user, self.ability)
+
+
+class DirectoryApp(XietongApplication):
+    title = _("Directory")
+    icon = "account_balance"
+    app_name = "directory"
+    ability = Ability.VIEW_DIRECTORY
+    description = _("Agencies of the joint-meeting system, their people, roles and liaisons.")
+    menu_links = ((_("Agencies"), "index", "account_balance"),)
+
+    index_path = path("", agency_views.agency_list, name="index")
+    agency_path = path("<int:pk>/", agency_views.agency_detail, name="agency")
+
+
+class AuditApp(XietongApplication):
+    title = _("Audit")
+    icon = "policy"
+    app_name = "audit"
+    ability = Ability.READ_AUDIT_LOG
+    description = _("The tamper-evident log of every change and step, and its verification.")
+    menu_links = ((_("Audit log"), "index", "history"),)
+
+    index_path = path("", audit_views.event_list, name="index")
+    event_path = path("<int:seq>/", audit_views.event_detail, name="event")
+    verify_path = path("verify/", audit_views.verify, name="verify")
+
+
+class XietongSite(Site):
+    title = _("Medical Insurance Fund Supervision Collaboration Platform")
+    icon = "hub"
+    menu_template_name = "xietong/site_menu.html"
+    primary_color = "#9b1c1c"
+    secondary_color = "#1f4e79"
+
+    index_path = path("", views.home, name="index")
+
+    def applications_for(self, user):
+        return [app for app in self.menu_items() if app.has_view_permission(user)]
+
+
+site = XietongSite(viewsets=[DirectoryApp(), AuditApp()])

@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from agencies.access import abilities_of, is_system_admin, roles_of
+from agencies.models import Role
+
+
+@require_safe
+@login_required
+def home(request):
+    """Who you are, your agency and roles, and the applications you can use."""
+    site = request.resolver_match.site
+    user = request.user
+    roles = [role for role in Role if role in roles_of(user)]
+    return render(
+        request,
+        "xietong/home.html",
+        {
+            "roles": roles,
+            "applications": site.applications_for(user),
+            "is_system_admin": is_system_admin(user),
+            "has_abilities": bool(abilities_of(user)),
+        },
+    )

@@ -1,0 +1,12 @@
+"""The whole demo world, built area by area. Each part is idempotent."""
+
+from django.db import transaction
+
+from demo.directory import seed_directory
+
+
+@transaction.atomic
+def seed_demo_world() -> dict:
+    counts = {}
+    counts.update(seed_directory())
+    return counts

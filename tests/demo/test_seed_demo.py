@@ -1,0 +1,83 @@
+"""The demo world: built by seed_demo, idempotent, every account logs in."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from agencies.models import Agency, Role, User
+from audit.models import AuditEvent
+from audit.verification import verify_chain
+from demo.directory import DEMO_PASSWORD, PEOPLE
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def snapshot():
+    """Row counts of every table, history tables included."""
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_seed_demo_is_idempotent(demo):
+    before = snapshot()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert snapshot() == before
+    assert verify_chain().ok
+
+
+def test_the_joint_meeting_members_and_more_are_there(demo):
+    names = set(Agency.objects.values_list("name", flat=True))
+    for name in [
+        "吉林省医疗保障局",
+        "吉林省人民检察院",
+        "吉林省公安厅",
+        "吉林省财政厅",
+        "吉林省卫生健康委员会",
+        "吉林省审计厅",
+        "吉林省市场监督管理厅",
+        "吉林省纪委监委",
+        "吉林省药品监督管理局",
+        "长春市医疗保障局",
+        "长春市公安局",
+    ]:
+        assert name in names
+    assert Agency.objects.get(name="长春市医疗保障局").superior.name == "吉林省医疗保障局"
+
+
+def test_every_role_that_matters_is_staffed(demo):
+    for agency in Agency.objects.filter(region__code="220000").exclude(kind="finance"):
+        held = set(User.objects.filter(agency=agency).values_list("role_grants__role", flat=True))
+        assert {Role.CASE_OFFICER, Role.AGENCY_LEADER, Role.LIAISON} <= held, agency.name
+    yb = Agency.objects.get(name="吉林省医疗保障局")
+    yb_roles = set(User.objects.filter(agency=yb).values_list("role_grants__role", flat=True))
+    assert {Role.CONVENOR, Role.MEETING_OFFICE, Role.AUDITOR} <= yb_roles
+    assert User.objects.filter(is_superuser=True, username="admin").exists()
+
+
+def test_every_demo_account_logs_in_and_reaches_home(demo, client):
+    for user in User.objects.all():
+        assert client.login(username=user.username, password=DEMO_PASSWORD), user.username
+        response = client.get("/")
+        assert response.status_code == 200, user.username
+        assert user.full_name in response.content.decode()
+        if user.agency:
+            assert user.agency.name in response.content.decode()
+        client.logout()
+
+
+def test_the_readme_lists_every_demo_account_and_the_password(demo):
+    text = README.read_text()
+    listed = set(re.findall(r"^\| `([a-z0-9_]+)` \|", text, flags=re.MULTILINE))
+    assert listed == {username for username, *_ in PEOPLE} | {"admin"}
+    assert DEMO_PASSWORD in text
+
+
+def test_the_demo_world_is_in_the_audit_log(demo):
+    assert AuditEvent.objects.filter(action="directory.person.created").count() == len(PEOPLE) + 1
