@@ -32,7 +32,7 @@ def region_ensure(*, code: str, name: str, level: str, parent: Region | None = N
 @transaction.atomic
 def agency_ensure(*, name: str, **fields) -> Agency:
     """Create the agency called `name`, or bring its other fields up to date."""
-    agency = Agency.objects.select_for_update().filter(name=name).first()
+    agency = Agency.objects.select_for_update(of=("self",)).filter(name=name).first()
     if agency is None:
         agency = Agency(name=name, **fields)
     elif not _apply(agency, fields):
@@ -45,7 +45,7 @@ def agency_ensure(*, name: str, **fields) -> Agency:
 @transaction.atomic
 def person_ensure(*, username: str, password: str | None = None, **fields) -> User:
     """Create the person, or bring their fields up to date. The password is set only on creation."""
-    person = User.objects.select_for_update().filter(username=username).first()
+    person = User.objects.select_for_update(of=("self",)).filter(username=username).first()
     if person is None:
         person = User(username=username, **fields)
         if password:
