@@ -5,12 +5,11 @@ change so that auditors see directory changes in the same trail as every case st
 """
 
 from django.dispatch import receiver
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import post_create_historical_record
 
 from agencies.models import Agency, Region, RoleGrant, User
-from audit.services import record_event
+from audit.services import lazy_summary, record_event
 
 VERBS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 TRACKED = {
@@ -49,6 +48,11 @@ def _audit_directory_change(sender, instance, history_instance, history_user, **
         actor=history_user,
         agency=agency,
         obj=instance,
-        summary=format_lazy("{} {}: {}", model._meta.verbose_name, VERBS[kind], instance),
+        summary=lazy_summary(
+            _("%(model)s %(verb)s: %(object)s"),
+            model=model._meta.verbose_name,
+            verb=VERBS[kind],
+            object=instance,
+        ),
         data=data,
     )

@@ -6,8 +6,18 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 
 from audit.models import GENESIS_HASH, AuditEvent, ChainHead
+
+
+def lazy_summary(template, **params):
+    """A summary that is rendered when the event is written, in the log's language.
+
+    `lazy_summary(_("%(who)s signed %(what)s"), who=..., what=...)`: both the template and any
+    lazy parameters are translated under record_event's language override.
+    """
+    return lazy(lambda: str(template) % {k: str(v) for k, v in params.items()}, str)()
 
 
 def _normalise(data) -> dict:

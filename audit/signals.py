@@ -2,10 +2,9 @@
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from audit.services import record_event
+from audit.services import lazy_summary, record_event
 
 
 def _client(request) -> dict:
@@ -41,6 +40,6 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     record_event(
         action="auth.login_failed",
-        summary=format_lazy(_("Failed sign-in as “{}”"), username),
+        summary=lazy_summary(_("Failed sign-in as “%(username)s”"), username=username),
         data={"username": username, **_client(request)},
     )

@@ -123,3 +123,9 @@ def test_a_failed_login_is_audited(client, officer):
     assert not client.login(username=officer.username, password="wrong")
     event = AuditEvent.objects.get(action="auth.login_failed")
     assert event.data["username"] == officer.username
+
+
+def test_audit_summaries_are_written_in_chinese_whatever_the_ui_language(client, officer):
+    client.cookies["xietong_language"] = "en"
+    assert not client.login(username=officer.username, password="wrong")
+    assert AuditEvent.objects.get(action="auth.login_failed").summary == "以“officer”登录失败"
