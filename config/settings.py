@@ -15,6 +15,7 @@ Environment:
   XIETONG_PROXY_SSL      1 when a reverse proxy terminates TLS and sets X-Forwarded-Proto
   XIETONG_HSTS_SECONDS   HSTS max-age (default one year in production)
   XIETONG_CSRF_TRUSTED_ORIGINS  comma-separated https://host origins
+  XIETONG_FONT_DIR       licensed document fonts that override the open ones (default: var/fonts)
 """
 
 import os
@@ -194,6 +195,9 @@ STORAGES = {
 # Uploaded files live outside any web root and are only ever served through access checks.
 MEDIA_ROOT = DATA_DIR / "files"
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Licensed fonts for official documents (方正小标宋, 仿宋_GB2312 …), named by role:
+# xiaobiaosong.ttf, fangsong.ttf, heiti.ttf, kaiti.ttf (see documents/fonts.py).
+XIETONG_FONT_DIR = Path(os.environ.get("XIETONG_FONT_DIR", DATA_DIR / "fonts"))
 
 # --- logging --------------------------------------------------------------------------
 LOGGING = {
