@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup sysdeps sysdeps-test messages migrate seed lint bench clean
+.PHONY: run test setup sysdeps sysdeps-test messages fonts migrate seed lint bench clean
 
 run: export XIETONG_ENV = development
 run: setup migrate seed
@@ -17,7 +17,7 @@ run: setup migrate seed
 test: setup sysdeps-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: sysdeps $(STAMP) messages
+setup: sysdeps $(STAMP) messages fonts
 
 sysdeps:
 	@scripts/system-deps
@@ -34,6 +34,9 @@ $(STAMP): pyproject.toml
 
 messages: $(STAMP)
 	@XIETONG_ENV=development $(PY) manage.py compilemessages --ignore '.venv' -v 0
+
+fonts: $(STAMP)
+	@XIETONG_ENV=development $(PY) manage.py prepare_fonts > /dev/null
 
 migrate: export XIETONG_ENV ?= development
 migrate: $(STAMP)

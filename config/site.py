@@ -12,6 +12,7 @@ from agencies import views as agency_views
 from agencies.access import Ability, can
 from audit import views as audit_views
 from config import views
+from documents import views as document_views
 
 
 class XietongApplication(Application):
@@ -21,7 +22,7 @@ class XietongApplication(Application):
     description = ""
     menu_template_name = "xietong/app_menu.html"
     base_template_name = "xietong/base.html"
-    menu_links: tuple = ()  # (title, url name within the app, icon)
+    menu_links: tuple = ()  # (title, url name within the app, icon[, ability])
 
     def has_view_permission(self, user, obj=None):
         return can(user, self.ability)
@@ -52,6 +53,36 @@ class AuditApp(XietongApplication):
     verify_path = path("verify/", audit_views.verify, name="verify")
 
 
+class DocumentsApp(XietongApplication):
+    title = _("Documents")
+    icon = "description"
+    app_name = "documents"
+    ability = Ability.VIEW_DIRECTORY
+    description = _("Official documents (公文) in the national format: draft, issue, download.")
+    menu_links = (
+        (_("Outgoing and incoming"), "index", "inbox"),
+        (_("New document"), "create", "note_add", Ability.ISSUE_DOCUMENTS),
+        (_("Layout preview"), "samples", "preview", Ability.PREVIEW_DOCUMENTS),
+    )
+
+    index_path = path("", document_views.dispatch_list, name="index")
+    create_path = path("new/", document_views.dispatch_create, name="create")
+    dispatch_path = path("<int:pk>/", document_views.dispatch_detail, name="dispatch")
+    edit_path = path("<int:pk>/edit/", document_views.dispatch_edit, name="edit")
+    draft_path = path("<int:pk>/draft.pdf", document_views.dispatch_draft_pdf, name="draft_pdf")
+    issue_path = path("<int:pk>/issue/", document_views.dispatch_issue, name="issue")
+    correct_path = path("<int:pk>/correct/", document_views.dispatch_correct, name="correct")
+    download_path = path("issued/<int:pk>.pdf", document_views.document_download, name="download")
+    archive_path = path(
+        "issued/<int:pk>-pdfa.pdf",
+        document_views.document_download,
+        {"archive": True},
+        name="download_archive",
+    )
+    samples_path = path("samples/", document_views.sample_list, name="samples")
+    sample_path = path("samples/<slug:code>.pdf", document_views.sample_pdf, name="sample_pdf")
+
+
 class XietongSite(Site):
     title = _("Medical Insurance Fund Supervision Collaboration Platform")
     icon = "hub"
@@ -65,4 +96,4 @@ class XietongSite(Site):
         return [app for app in self.menu_items() if app.has_view_permission(user)]
 
 
-site = XietongSite(viewsets=[DirectoryApp(), AuditApp()])
+site = XietongSite(viewsets=[DocumentsApp(), DirectoryApp(), AuditApp()])

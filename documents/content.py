@@ -87,7 +87,9 @@ class DocumentContent:
     """Everything a document shows. Layouts: "standard" (文件), "letter" (信函), "minutes" (纪要)."""
 
     layout: str
-    issuer_mark: str  # 发文机关标志, e.g. 吉林省医疗保障局文件 / 吉林省医疗保障基金监管部门联席会议纪要
+    issuer_mark: (
+        str  # 发文机关标志, e.g. 吉林省医疗保障局文件 / 吉林省医疗保障基金监管部门联席会议纪要
+    )
     number: str  # 发文字号, e.g. 吉医保联〔2025〕3号 ("" in a preview before issue)
     title: str
     body: str
@@ -107,14 +109,25 @@ class DocumentContent:
     copy_number: str = ""  # 份号 (letter)
 
     def __post_init__(self):
-        for name in ("issuer_mark", "number", "title", "recipients", "signature", "seal_text",
-                     "note", "copy_to", "printed_by", "copy_number"):
+        for name in (
+            "issuer_mark",
+            "number",
+            "title",
+            "recipients",
+            "signature",
+            "seal_text",
+            "note",
+            "copy_to",
+            "printed_by",
+            "copy_number",
+        ):
             setattr(self, name, clean_line(getattr(self, name)))
         self.body = clean_text(self.body)
         for name in ("attendees", "absentees", "observers"):
             setattr(self, name, clean_line(getattr(self, name)))
-        self.attachments = [Attachment(clean_line(a.title)) for a in self.attachments if
-                            clean_line(a.title)]
+        self.attachments = [
+            Attachment(clean_line(a.title)) for a in self.attachments if clean_line(a.title)
+        ]
 
     @property
     def paragraphs(self) -> list[Paragraph]:

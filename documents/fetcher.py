@@ -45,9 +45,7 @@ class SafeURLFetcher(URLFetcher):
         if parts.netloc not in ("", "localhost"):
             return self._refuse(url, "file URL on another host")
         path = Path(unquote(parts.path)).resolve()  # resolves .. and symlinks
-        allowed = path in self.allowed_files or (
-            path.is_relative_to(ASSETS_DIR) and path.is_file()
-        )
+        allowed = path in self.allowed_files or (path.is_relative_to(ASSETS_DIR) and path.is_file())
         if not allowed:
             return self._refuse(url, "file is not a document asset")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -86,7 +86,8 @@ def render_pdfs(content: DocumentContent, *, variants=(None, PDF_VARIANT_ARCHIVE
     with _render_lock:
         document = render_document(html)
         return [
-            document.write_pdf(pdf_variant=variant, uncompressed_pdf=False) if variant
+            document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+            if variant
             else document.write_pdf()
             for variant in variants
         ]

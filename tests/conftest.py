@@ -22,6 +22,12 @@ def skip_or_fail(capability: str, reason: str):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Issued documents and uploads go to a per-test folder, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture(autouse=True)
 def _require_postgres(request):
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         skip_or_fail("postgres", "needs PostgreSQL (set DATABASE_URL=postgres://…)")

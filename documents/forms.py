@@ -1,0 +1,99 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from documents.content import has_control_characters
+from documents.models import SERIES_HELP, series_code_validator
+from documents.types import CHOICES
+
+CONTROL_MESSAGE = _("Remove the invisible control characters (often pasted from other software).")
+TEXT_FIELDS = (
+    "issuer_name",
+    "title",
+    "recipients_extra",
+    "cc_extra",
+    "body",
+    "attachment_titles",
+    "note",
+    "printed_by",
+)
+MAX_BODY = 60000
+
+
+class DispatchForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("Type"), choices=CHOICES)
+    series_code = forms.CharField(
+        label=_("Series code"),
+        max_length=4,
+        validators=[series_code_validator],
+        help_text=SERIES_HELP,
+    )
+    issuer_name = forms.CharField(label=_("Issuer"), max_length=60)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    to_agencies = forms.ModelMultipleChoiceField(
+        label=_("Addressed to"),
+        required=False,
+        queryset=Agency.objects.filter(is_active=True),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    recipients_extra = forms.CharField(label=_("Other recipients"), max_length=300, required=False)
+    body = forms.CharField(
+        label=_("Body"),
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("One paragraph per line. Headings start with 一、 （一） 1． or （1）."),
+    )
+    attachment_titles = forms.CharField(
+        label=_("Attachments"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One attachment title per line."),
+    )
+    note = forms.CharField(label=_("Note (附注)"), max_length=200, required=False)
+    cc_agencies = forms.ModelMultipleChoiceField(
+        label=_("Copied to"),
+        required=False,
+        queryset=Agency.objects.filter(is_active=True),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    cc_extra = forms.CharField(label=_("Other copy-to"), max_length=300, required=False)
+    printed_by = forms.CharField(label=_("Printed by"), max_length=60, required=False)
+    sealed = forms.BooleanField(label=_("Seal the document"), required=False, initial=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in TEXT_FIELDS:
+            if has_control_characters(cleaned.get(name, "")):
+                self.add_error(name, CONTROL_MESSAGE)
+        for name in ("title", "body"):
+            value = cleaned.get(name)
+            if value is not None and not value.strip():
+                self.add_error(name, _("This field cannot be only spaces."))
+        if not cleaned.get("to_agencies") and not (cleaned.get("recipients_extra") or "").strip():
+            self.add_error("to_agencies", _("Address the document to at least one recipient."))
+        to = set(cleaned.get("to_agencies") or [])
+        cc = set(cleaned.get("cc_agencies") or [])
+        if to & cc:
+            self.add_error("cc_agencies", _("An agency cannot be both addressed and copied."))
+        for line in (cleaned.get("attachment_titles") or "").splitlines():
+            if len(line) > 100:
+                self.add_error(
+                    "attachment_titles", _("An attachment title is at most 100 characters.")
+                )
+                break
+        return cleaned
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it corrected?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        if has_control_characters(reason):
+            raise forms.ValidationError(CONTROL_MESSAGE)
+        if not reason.strip():
+            raise forms.ValidationError(_("Say why the document is corrected."))
+        return reason.strip()
