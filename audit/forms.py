@@ -7,6 +7,7 @@ from agencies.models import Agency
 ACTION_FAMILIES = [
     ("auth", _("Sign-in and sign-out")),
     ("directory", _("Directory and personnel")),
+    ("document", _("Official documents")),
     ("audit", _("Audit checks")),
 ]
 
