@@ -1,0 +1,24 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from workflow.models import CalendarDay, DeadlineRule
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "length", "unit", "legal_basis"]
+    search_fields = ["code", "name", "legal_basis"]
+    readonly_fields = ["code"]
+
+    def has_add_permission(self, request):
+        return False  # the flows refer to rules by code; their set comes with the code
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "is_working_day", "name"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "date"
