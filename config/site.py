@@ -11,6 +11,7 @@ from viewflow.urls import Application, Site
 from agencies import views as agency_views
 from agencies.access import Ability, can
 from audit import views as audit_views
+from cases import views as case_views
 from config import views
 from documents import views as document_views
 
@@ -51,6 +52,31 @@ class AuditApp(XietongApplication):
     index_path = path("", audit_views.event_list, name="index")
     event_path = path("<int:seq>/", audit_views.event_detail, name="event")
     verify_path = path("verify/", audit_views.verify, name="verify")
+
+
+class CasesApp(XietongApplication):
+    title = _("Cases")
+    icon = "folder_shared"
+    app_name = "cases"
+    ability = Ability.VIEW_DIRECTORY
+    description = _("Clues and referrals between agencies: register, approve, refer, report.")
+    menu_links = (
+        (_("My tasks"), "inbox", "inbox"),
+        (_("Agency queue"), "queue", "groups"),
+        (_("Done by me"), "archive", "task_alt"),
+        (_("All cases"), "index", "folder_shared"),
+        (_("Register a clue"), "create", "add", Ability.REGISTER_CASE),
+    )
+
+    index_path = path("", case_views.case_list, name="index")
+    inbox_path = path("inbox/", case_views.task_list, {"box": "inbox"}, name="inbox")
+    queue_path = path("queue/", case_views.task_list, {"box": "queue"}, name="queue")
+    archive_path = path("archive/", case_views.task_list, {"box": "archive"}, name="archive")
+    create_path = path("new/", case_views.case_create, name="create")
+    detail_path = path("<int:pk>/", case_views.case_detail, name="detail")
+    evidence_path = path("evidence/<int:pk>/", case_views.evidence_download, name="evidence")
+    task_path = path("tasks/<int:pk>/", case_views.task_page, name="task")
+    claim_path = path("tasks/<int:pk>/claim/", case_views.task_claim, name="claim")
 
 
 class DocumentsApp(XietongApplication):
@@ -96,4 +122,4 @@ class XietongSite(Site):
         return [app for app in self.menu_items() if app.has_view_permission(user)]
 
 
-site = XietongSite(viewsets=[DocumentsApp(), DirectoryApp(), AuditApp()])
+site = XietongSite(viewsets=[CasesApp(), DocumentsApp(), DirectoryApp(), AuditApp()])

@@ -84,7 +84,10 @@ class Attachment:
 
 @dataclass
 class DocumentContent:
-    """Everything a document shows. Layouts: "standard" (文件), "letter" (信函), "minutes" (纪要)."""
+    """Everything a document shows.
+
+    Layouts: "standard" (文件), "letter" (信函), "minutes" (纪要).
+    """
 
     layout: str
     issuer_mark: (

@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from viewflow.workflow.models import Process
 
 
 class Unit(models.TextChoices):
@@ -55,3 +56,15 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name}"
+
+
+class CaseProcess(Process):
+    """The viewflow process of one case. One case has exactly one process (a database rule)."""
+
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="process"
+    )
+
+    class Meta:
+        verbose_name = _("case process")
+        verbose_name_plural = _("case processes")

@@ -1,0 +1,75 @@
+"""Who may see a case, a referral, a task or an evidence file — one place per entity.
+
+A user sees a case only if their agency originated it or is party to a referral on it
+(sent, received or copied), or if they are an auditor (read-only; every read is logged).
+Referrals to 纪委监委 are compartmented (see selectors.visible_referrals_q). Anything else is a
+404: another agency's case by URL must not even confirm that it exists.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Task
+
+from agencies.access import Ability, can
+from audit.services import lazy_summary, record_event
+from cases.models import Case, Evidence, Referral
+from cases.selectors import visible_cases_q, visible_referrals_q
+from documents.access import register_owner
+
+
+def _log_auditor_read(user, obj, what: str) -> None:
+    if can(user, Ability.READ_ALL_CASES):
+        record_event(
+            action="case.read_by_auditor",
+            actor=user,
+            obj=obj,
+            summary=lazy_summary(_("Auditor read %(what)s"), what=what),
+        )
+
+
+def access_case(user, pk: int) -> Case:
+    case = (
+        Case.objects.filter(visible_cases_q(user), pk=pk)
+        .select_related("agency", "registered_by", "decided_by")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    _log_auditor_read(user, case, case.number)
+    return case
+
+
+def can_view_referral(user, referral: Referral) -> bool:
+    return Referral.objects.filter(visible_referrals_q(user), pk=referral.pk).exists()
+
+
+register_owner(Referral, can_view_referral)
+
+
+def access_evidence(user, pk: int) -> Evidence:
+    evidence = Evidence.objects.select_related("case", "referral").filter(pk=pk).first()
+    if (
+        evidence is None
+        or not Case.objects.filter(visible_cases_q(user), pk=evidence.case_id).exists()
+    ):
+        raise Http404
+    if evidence.referral_id and not can_view_referral(user, evidence.referral):
+        raise Http404
+    _log_auditor_read(user, evidence.case, evidence.original_name)
+    return evidence
+
+
+def access_task(user, pk: int) -> Task:
+    """A case task the user's agency acts on (or an auditor may look at); otherwise 404."""
+    task = (
+        Task.objects.filter(pk=pk, flow_task_type="HUMAN")
+        .select_related("process__caseprocess__case", "owner")
+        .first()
+    )
+    if task is None:
+        raise Http404
+    if (task.data or {}).get("agency_id") != user.agency_id and not can(
+        user, Ability.READ_ALL_CASES
+    ):
+        raise Http404
+    return task

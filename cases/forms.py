@@ -1,0 +1,248 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from cases.models import MAX_AMOUNT, Case, Subject, ViolationType
+from documents.content import has_control_characters
+
+CONTROL_MESSAGE = _("Remove the invisible control characters (often pasted from other software).")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+def money_field(label, required=True):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal("0"),
+        max_value=MAX_AMOUNT,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={
+            "min_value": _("An amount cannot be negative."),
+            "max_value": _("This amount is implausibly large; check the digits."),
+        },
+    )
+
+
+class TextChecksMixin:
+    text_fields: tuple = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.text_fields:
+            value = cleaned.get(name)
+            if isinstance(value, str) and has_control_characters(value):
+                self.add_error(name, CONTROL_MESSAGE)
+        return cleaned
+
+
+class CaseForm(TextChecksMixin, forms.Form):
+    text_fields = ("title", "description", "informant")
+
+    title = forms.CharField(label=_("Title"), max_length=120)
+    source = forms.ChoiceField(label=_("Source"), choices=Case.Source.choices)
+    violation_types = forms.ModelMultipleChoiceField(
+        label=_("Violation types"),
+        queryset=ViolationType.objects.filter(is_active=True),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+    suspected_amount = money_field(_("Suspected amount (yuan)"))
+    description = forms.CharField(
+        label=_("Description"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    confidentiality = forms.ChoiceField(
+        label=_("Confidentiality"),
+        choices=Case.Confidentiality.choices,
+        initial=Case.Confidentiality.INTERNAL,
+    )
+    informant = forms.CharField(
+        label=_("Informant and contact"),
+        max_length=200,
+        required=False,
+        help_text=_("Only your agency will see who reported it."),
+    )
+    evidence = MultipleFileField(
+        label=_("Evidence files"), help_text=_("PDF, JPG, PNG, DOCX, XLSX or OFD; 25 MB each.")
+    )
+
+    def clean_description(self):
+        value = self.cleaned_data["description"]
+        if not value.strip():
+            raise forms.ValidationError(_("Describe what happened."))
+        return value.strip()
+
+
+class SubjectForm(TextChecksMixin, forms.ModelForm):
+    text_fields = ("name", "note")
+
+    class Meta:
+        model = Subject
+        fields = ["kind", "name", "credit_code", "id_number", "institution_class", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        for field in ("credit_code", "id_number"):
+            if cleaned.get(field):
+                cleaned[field] = "".join(cleaned[field].split()).upper()
+        if kind in Subject.ORGANISATIONS and not cleaned.get("credit_code"):
+            self.add_error("credit_code", _("An institution or pharmacy needs its credit code."))
+        if kind in Subject.PEOPLE and not cleaned.get("id_number"):
+            self.add_error("id_number", _("A person needs an ID number."))
+        return cleaned
+
+
+SubjectFormSet = forms.formset_factory(
+    SubjectForm, extra=2, min_num=1, validate_min=True, max_num=50
+)
+
+
+def channel_for(agency: Agency) -> str:
+    """行刑衔接 to public security, 行纪移送 to discipline inspection, otherwise 行政协作."""
+    if agency.kind == Agency.Kind.PUBLIC_SECURITY:
+        return "criminal"
+    if agency.kind == Agency.Kind.DISCIPLINE:
+        return "discipline"
+    return "administrative"
+
+
+class DecideForm(TextChecksMixin, forms.Form):
+    text_fields = ("reason", "summary")
+    DECISIONS = [
+        ("refer", _("Refer to other agencies")),
+        ("in_house", _("Handle in-house")),
+        ("unfounded", _("Close as unfounded")),
+    ]
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    to_agencies = forms.ModelMultipleChoiceField(
+        label=_("Refer to"),
+        required=False,
+        queryset=Agency.objects.filter(is_active=True),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    summary = forms.CharField(
+        label=_("Summary for the receivers"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    reason = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["to_agencies"].queryset = Agency.objects.filter(is_active=True).exclude(
+                pk=case.agency_id
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == "refer":
+            if not cleaned.get("to_agencies"):
+                self.add_error("to_agencies", _("Choose at least one agency to refer the case to."))
+            if not (cleaned.get("summary") or "").strip():
+                self.add_error("summary", _("Write the summary the receivers will read."))
+        if decision == "unfounded" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reasons for closing the case as unfounded."))
+        return cleaned
+
+
+class ReceiveForm(TextChecksMixin, forms.Form):
+    text_fields = ("reason",)
+    action = forms.ChoiceField(
+        label=_("Action"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("sign", _("Sign for it (a receipt is issued)")),
+            ("return", _("Return it for more material")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("What is missing"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "return" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Say what material is missing."))
+        return cleaned
+
+
+class SupplementForm(TextChecksMixin, forms.Form):
+    text_fields = ("note",)
+    note = forms.CharField(
+        label=_("What was added"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    files = MultipleFileField(label=_("Files"))
+
+
+class ReferralDecideForm(TextChecksMixin, forms.Form):
+    text_fields = ("reason",)
+    accept = forms.TypedChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Accept / file the case")), ("no", _("Refuse"))],
+    )
+    reason = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("accept") is False and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("A refusal needs written reasons."))
+        return cleaned
+
+
+class ReportForm(TextChecksMixin, forms.Form):
+    text_fields = ("outcome",)
+    outcome = forms.CharField(
+        label=_("Result"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Filing, prosecution, penalty, discipline, agreement suspended or terminated…"),
+    )
+    recovered = money_field(_("Funds recovered (yuan)"))
+    fines = money_field(_("Fines (yuan)"))
+    files = MultipleFileField(label=_("Documents"))
+
+
+class CloseForm(TextChecksMixin, forms.Form):
+    text_fields = ("note",)
+    note = forms.CharField(
+        label=_("Closing note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    recovered = money_field(_("Recovered by your agency itself (yuan)"), required=False)
+    fines = money_field(_("Fined by your agency itself (yuan)"), required=False)

@@ -1,0 +1,324 @@
+"""Case data: clues, the parties involved, evidence, and one referral per receiving agency.
+
+Business data lives here in ordinary models; where a case stands in its process lives in the
+viewflow process (workflow/). Services (cases/services.py) are the only writers.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.validators import mask, validate_credit_code, validate_id_number
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+# 涉案金额 is at most one hundred billion yuan: anything larger is a typing mistake
+MAX_AMOUNT = Decimal("99999999999.99")
+money_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_AMOUNT)]
+
+
+class ViolationType(models.Model):
+    """The catalogue of violations (shared/seeds/county-district-inspection-plans.txt, 篇3 三)."""
+
+    class Category(models.TextChoices):
+        INSTITUTION = "institution", _("Designated medical institution")
+        PHARMACY = "pharmacy", _("Designated retail pharmacy")
+        INSURED = "insured", _("Insured person")
+        AGENCY = "agency", _("Insurance agency and its staff")
+        GROUP = "group", _("Organised fraud group")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    sort_order = models.PositiveIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("violation type")
+        verbose_name_plural = _("violation types")
+        ordering = ["category", "sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Case(models.Model):
+    class Source(models.TextChoices):
+        FLYING_INSPECTION = "flying_inspection", _("Flying inspection (飞行检查)")
+        SPECIAL_RECTIFICATION = "special_rectification", _("Special rectification (专项整治)")
+        ROUTINE = "routine", _("Routine supervision (日常监管)")
+        RANDOM = "random", _("Random inspection (双随机一公开)")
+        SMART_MONITORING = "smart_monitoring", _("Smart-monitoring rule hit (智能监控)")
+        COMPLAINT = "complaint", _("Complaint or report (投诉举报)")
+        AUDIT_FINDING = "audit_finding", _("Audit finding (审计发现)")
+        POLICE_NOTICE = "police_notice", _("Police notice (公安通报)")
+        CROSS_REGION = "cross_region", _("Cross-region verification (异地就医协查)")
+        SELF_INSPECTION = "self_inspection", _("Self-inspection (自查自纠)")
+        ASSIGNED = "assigned", _("Assigned from above (上级交办)")
+        REFERRED_IN = "referred_in", _("Referred by another agency")
+
+    class Confidentiality(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary")
+        INTERNAL = "internal", _("Internal (内部)")
+        SENSITIVE = "sensitive", _("Sensitive (敏感)")
+
+    class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        IN_HOUSE = "in_house", _("Handled in-house")
+        REFERRED = "referred", _("Referred")
+        CLOSED_UNFOUNDED = "closed_unfounded", _("Closed as unfounded")
+        CLOSED = "closed", _("Closed")
+
+    number = models.CharField(_("case number"), max_length=40, unique=True)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("originating agency"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    title = models.CharField(_("title"), max_length=120)
+    source = models.CharField(_("source"), max_length=30, choices=Source.choices)
+    violation_types = models.ManyToManyField(ViolationType, verbose_name=_("violation types"))
+    suspected_amount = models.DecimalField(
+        _("suspected amount (yuan)"), validators=money_validators, **MONEY
+    )
+    description = models.TextField(_("description"))
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.INTERNAL,
+    )
+    informant = models.CharField(
+        _("informant and contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("Only the originating agency sees who reported it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.AWAITING_APPROVAL
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("registered at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reasons for the decision"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    recovered_total = models.DecimalField(
+        _("recovered (yuan)"), default=Decimal("0"), validators=money_validators, **MONEY
+    )
+    fines_total = models.DecimalField(
+        _("fines (yuan)"), default=Decimal("0"), validators=money_validators, **MONEY
+    )
+    history = HistoricalRecords(m2m_fields=[violation_types])
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-registered_at"]
+        indexes = [models.Index(fields=["agency", "status"])]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class Subject(models.Model):
+    """A party the case is about (涉案主体)."""
+
+    class Kind(models.TextChoices):
+        INSTITUTION = "institution", _("Designated medical institution")
+        PHARMACY = "pharmacy", _("Designated retail pharmacy")
+        INSURED = "insured", _("Insured person")
+        STAFF = "staff", _("Medical staff")
+        AGENCY_STAFF = "agency_staff", _("Insurance agency staff")
+        GROUP = "group", _("Organised fraud group")
+
+    ORGANISATIONS = {Kind.INSTITUTION, Kind.PHARMACY}
+    PEOPLE = {Kind.INSURED, Kind.STAFF, Kind.AGENCY_STAFF}
+
+    class InstitutionClass(models.TextChoices):
+        PUBLIC_SECONDARY = "public_secondary", _("Public, level 2 or above")
+        PRIMARY = "primary", _("Primary care")
+        PRIVATE = "private", _("Privately run")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    id_number = models.CharField(
+        _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+    institution_class = models.CharField(
+        _("institution class"), max_length=20, blank=True, choices=InstitutionClass.choices
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def identifier_masked(self) -> str:
+        if self.credit_code:
+            return mask(self.credit_code, keep_start=6, keep_end=2)
+        if self.id_number:
+            return mask(self.id_number)
+        return ""
+
+
+def _evidence_path(instance, filename):
+    return f"evidence/{instance.case.registered_at:%Y/%m}/{instance.sha256}.{instance.extension}"
+
+
+class Evidence(models.Model):
+    """An evidence file. Stored outside any web root; served only through the access check."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
+    referral = models.ForeignKey(
+        "Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        help_text=_("Set when the file was added for one referral (a supplement or feedback)."),
+    )
+    file = models.FileField(_("file"), upload_to=_evidence_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Referral(models.Model):
+    """One branch of a case: the case (or part of it) sent to one receiving agency.
+
+    一案多查: a case may have several at once; 公安's hand-back for administrative handling is
+    a referral in the other direction (from_agency=公安, parent=the criminal referral).
+    """
+
+    class Channel(models.TextChoices):
+        CRIMINAL = "criminal", _("Criminal (行刑衔接)")
+        ADMINISTRATIVE = "administrative", _("Administrative (行政协作)")
+        DISCIPLINE = "discipline", _("Discipline (行纪移送)")
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent, awaiting receipt")
+        RETURNED = "returned", _("Returned for more material")
+        SIGNED = "signed", _("Signed for, awaiting decision")
+        ACCEPTED = "accepted", _("Accepted, under investigation")
+        REFUSED = "refused", _("Refused")
+        RECONSIDERATION = "reconsideration", _("Reconsideration requested")
+        SUPERVISION = "supervision", _("Under filing supervision")
+        RESULT_REPORTED = "result_reported", _("Result reported")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        CLOSED = "closed", _("Finished")
+
+    FINISHED = {Status.RESULT_REPORTED, Status.WITHDRAWN, Status.CLOSED}
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    from_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("from"),
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+    )
+    to_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("to"),
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    copy_to = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("copied to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_copied",
+        help_text=_("Criminal referrals are copied to the same-level procuratorate."),
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="handbacks"
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SENT
+    )
+    summary = models.TextField(_("summary for the receiver"))
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"))
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reasons"), blank=True)
+    recovered = models.DecimalField(
+        _("recovered (yuan)"), default=Decimal("0"), validators=money_validators, **MONEY
+    )
+    fines = models.DecimalField(
+        _("fines (yuan)"), default=Decimal("0"), validators=money_validators, **MONEY
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["sent_at"]
+        indexes = [models.Index(fields=["to_agency", "status"])]
+
+    def __str__(self):
+        return f"{self.case.number} → {self.to_agency.short_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    def issued_documents(self):
+        """The official documents of this referral (移送书, 回执, …)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from documents.models import IssuedDocument
+
+        return IssuedDocument.objects.filter(
+            owner_type=ContentType.objects.get_for_model(Referral), owner_id=str(self.pk)
+        ).order_by("issued_at")
