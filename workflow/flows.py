@@ -24,7 +24,10 @@ TASK_VIEW = case_views.task_page  # all task pages are the project's own (see ca
 
 class CaseFlow(flow.Flow):
     process_class = CaseProcess
-    lock_impl = lock.select_for_update_lock
+    # SELECT … FOR UPDATE on the process row, waiting for the holder rather than failing fast:
+    # of twenty people completing one task, one completes it and the others, once they get
+    # the lock, find it done (AlreadyHandled) — never a duplicate step or a second Join.
+    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=1)
     process_title = _("Case referral")
     process_description = _("Register, approve, refer to one or more agencies, close.")
 

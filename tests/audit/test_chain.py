@@ -164,7 +164,7 @@ def test_a_rolled_back_change_leaves_no_event_and_no_gap(chain):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_appends_never_fork_the_chain():
     workers, per_worker = 12, 5
     barrier = threading.Barrier(workers)

@@ -7,7 +7,10 @@ from documents.models import IssuedDocument
 from tests.browser.test_login import shot
 from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_the_office_issues_a_numbered_notice_and_the_recipient_downloads_it(page, live_server):

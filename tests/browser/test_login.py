@@ -7,7 +7,10 @@ import pytest
 from agencies.models import Role
 from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 SCREENSHOTS = os.environ.get("XIETONG_SCREENSHOTS")
 
 

@@ -160,7 +160,7 @@ def test_a_draft_without_any_recipient_cannot_be_issued(officer, recipient):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_people_issuing_at_once_get_consecutive_numbers():
     agency = AgencyFactory(doc_prefix="吉医保")
     recipient = AgencyFactory(doc_prefix="吉公")
