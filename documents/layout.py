@@ -2,8 +2,13 @@
 
 Type area 156 × 225 mm on A4 with a 37 mm top margin and a 28 mm binding margin; body text
 3号 (16 pt) in 22 lines of 28 characters. 28 characters of 16 pt would need 158 mm, so the
-character pitch is tightened to just under 156/28 mm (letter-spacing), and the line pitch is
-225/22 mm rounded down so that the 22nd line always fits.
+character pitch is tightened (negative letter-spacing) until the 28th character's em box, not
+just its pitch cell, ends inside the type area: 27 × pitch + 16 pt ≤ 156 mm, i.e. a pitch of at
+most 5.5687 mm; WeasyPrint/Pango round the drawn advance up by about 0.003 mm, hence 5.56. A
+29th character can never fit (29 × 5.56 mm > 156 mm). The line pitch is 225/22 mm rounded
+down so that the 22nd line always fits; every line box is exactly that tall (text runs get
+``line-height: 0`` in the stylesheet so fonts with other metrics — 楷体, 黑体, the fallback for
+rare characters — cannot push a line off the grid).
 """
 
 MM_PER_PT = 25.4 / 72
@@ -21,14 +26,23 @@ BODY_PT = 16.0  # 3号
 TITLE_PT = 22.0  # 2号
 SMALL_PT = 14.0  # 4号 (版记, page numbers)
 
-CHAR_PITCH_MM = 5.570  # ≤ 156/28 = 5.5714: 28 characters fit, 29 do not
-LETTER_SPACING_MM = CHAR_PITCH_MM - BODY_PT * MM_PER_PT  # about -0.074 mm
+CHAR_PITCH_MM = 5.560  # 27 × pitch + 16 pt ≤ 156 mm: the 28th character ends inside
+LETTER_SPACING_MM = CHAR_PITCH_MM - BODY_PT * MM_PER_PT  # about -0.084 mm
 LINE_PITCH_MM = 10.22  # ≤ 225/22 = 10.227: 22 lines fit, 23 do not
+# space between a body line's line box and its 16 pt characters, above and below
+HALF_LEADING_MM = (LINE_PITCH_MM - BODY_PT * MM_PER_PT) / 2  # about 2.29 mm
 
 MARK_TOP_MM = 35.0  # top of the issuer mark below the top of the type area
 MARK_MAX_PT = 40.0
-RULE_BELOW_NUMBER_MM = 4.0
+RULE_BELOW_NUMBER_MM = 4.0  # below the characters of the document number
 PAGE_NUMBER_GAP_MM = 7.0  # the page number's dash line sits 7 mm below the type area
+
+# 印章: "端正、居中下压发文机关署名和成文日期，使发文机关署名和成文日期居印章中心偏下位置，
+# 印章顶端应当上距正文（或附件说明）一行之内" (GB/T 9704 7.3.5.1). The signature is set two
+# blank lines below the body and the seal's centre is at the top of the signature line, so the
+# seal's top is within one line of the body and both signature and date are below its centre.
+SEAL_DIAMETER_MM = 42.0
+SEAL_BLANK_LINES_ABOVE = 2
 
 # 信函格式 (letters)
 LETTER_MARK_TOP_MM = 30.0  # from the top edge of the page
@@ -62,9 +76,15 @@ def stylesheet_context() -> dict:
         "indent2": round(CHAR_PITCH_MM * 2, 3),
         "indent4": round(CHAR_PITCH_MM * 4, 3),
         "mark_top": MARK_TOP_MM,
-        "rule_gap": RULE_BELOW_NUMBER_MM,
+        "rule_gap": round(RULE_BELOW_NUMBER_MM - HALF_LEADING_MM, 3),
         "page_gap": PAGE_NUMBER_GAP_MM,
         "small_char_mm": round(SMALL_PT * MM_PER_PT, 3),
+        "seal_d": SEAL_DIAMETER_MM,
+        "seal_r": SEAL_DIAMETER_MM / 2,
+        "seal_gap": round(LINE_PITCH_MM * SEAL_BLANK_LINES_ABOVE, 3),
+        # the seal reaches this far below the date line; the block reserves it so the seal
+        # never leaves the type area
+        "seal_overhang": round(max(0.0, SEAL_DIAMETER_MM / 2 - 2 * LINE_PITCH_MM), 3),
         "letter_mark_top": LETTER_MARK_TOP_MM,
         "letter_rule_overhang": (LETTER_RULE_WIDTH_MM - TYPE_WIDTH_MM) / 2,
         "letter_bottom_rule": LETTER_BOTTOM_RULE_MM,

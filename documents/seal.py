@@ -9,8 +9,10 @@ import base64
 import math
 from xml.sax.saxutils import escape
 
-RED = "#e60012"
-DIAMETER_MM = 42.0
+from documents import layout
+
+RED = layout.RED
+DIAMETER_MM = layout.SEAL_DIAMETER_MM
 
 
 def _star(cx: float, cy: float, outer: float) -> str:

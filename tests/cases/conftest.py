@@ -1,14 +1,14 @@
-"""Personas for the referral flow: a 医保 officer and leader, and receiving agencies."""
+"""Personas for the referral flow: the demo directory (agencies and people), no demo cases."""
 
 import pytest
-from django.core.management import call_command
 
 from agencies.models import Agency, User
+from demo.directory import seed_directory
 
 
 @pytest.fixture
 def world(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed_directory()
     return {u.username: u for u in User.objects.all()}
 
 

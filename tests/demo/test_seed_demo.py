@@ -10,6 +10,7 @@ from django.core.management import call_command
 from agencies.models import Agency, Role, User
 from audit.models import AuditEvent
 from audit.verification import verify_chain
+from cases.models import Case, Referral
 from demo.directory import DEMO_PASSWORD, PEOPLE
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -25,14 +26,19 @@ def snapshot():
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
 
-def test_seed_demo_is_idempotent(demo):
+def test_seed_demo_is_idempotent_and_builds_the_world(demo):
     before = snapshot()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert snapshot() == before
     assert verify_chain().ok
+    _the_joint_meeting_members_and_more_are_there()
+    _every_role_that_matters_is_staffed()
+    _the_readme_lists_every_demo_account_and_the_password()
+    _the_demo_world_is_in_the_audit_log()
+    _cases_in_every_state()
 
 
-def test_the_joint_meeting_members_and_more_are_there(demo):
+def _the_joint_meeting_members_and_more_are_there():
     names = set(Agency.objects.values_list("name", flat=True))
     for name in [
         "吉林省医疗保障局",
@@ -51,7 +57,7 @@ def test_the_joint_meeting_members_and_more_are_there(demo):
     assert Agency.objects.get(name="长春市医疗保障局").superior.name == "吉林省医疗保障局"
 
 
-def test_every_role_that_matters_is_staffed(demo):
+def _every_role_that_matters_is_staffed():
     for agency in Agency.objects.filter(region__code="220000").exclude(kind="finance"):
         held = set(User.objects.filter(agency=agency).values_list("role_grants__role", flat=True))
         assert {Role.CASE_OFFICER, Role.AGENCY_LEADER, Role.LIAISON} <= held, agency.name
@@ -72,12 +78,29 @@ def test_every_demo_account_logs_in_and_reaches_home(demo, client):
         client.logout()
 
 
-def test_the_readme_lists_every_demo_account_and_the_password(demo):
+def _the_readme_lists_every_demo_account_and_the_password():
     text = README.read_text()
     listed = set(re.findall(r"^\| `([a-z0-9_]+)` \|", text, flags=re.MULTILINE))
     assert listed == {username for username, *_ in PEOPLE} | {"admin"}
     assert DEMO_PASSWORD in text
 
 
-def test_the_demo_world_is_in_the_audit_log(demo):
+def _the_demo_world_is_in_the_audit_log():
     assert AuditEvent.objects.filter(action="directory.person.created").count() == len(PEOPLE) + 1
+
+
+def _cases_in_every_state():
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert statuses >= {"awaiting_approval", "referred", "in_house", "closed", "closed_unfounded"}
+    referral_states = set(Referral.objects.values_list("status", flat=True))
+    assert referral_states >= {
+        "sent",
+        "returned",
+        "signed",
+        "accepted",
+        "refused",
+        "result_reported",
+    }
+    assert Referral.objects.filter(to_agency__kind="discipline").exists()
+    assert Referral.objects.filter(channel="criminal", copy_to__isnull=False).exists()
+    assert Case.objects.filter(status="closed", recovered_total__gt=0).exists()
