@@ -5,9 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from cases.models import MAX_AMOUNT, Case, Subject, ViolationType
+from cases.uploads import check_evidence_file
 from documents.content import has_control_characters
 
 CONTROL_MESSAGE = _("Remove the invisible control characters (often pasted from other software).")
+
+
+MAX_FILES = 20
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -23,8 +27,17 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+            files = [single(item, initial) for item in data]
+        else:
+            files = [single(data, initial)] if data else []
+        files = [f for f in files if f]
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(
+                _("At most %(n)d files at a time."), params={"n": MAX_FILES}
+            )
+        for upload in files:
+            check_evidence_file(upload)  # by content, not by name; raises a clear message
+        return files
 
 
 def money_field(label, required=True):

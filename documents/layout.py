@@ -81,7 +81,10 @@ def stylesheet_context() -> dict:
         "small_char_mm": round(SMALL_PT * MM_PER_PT, 3),
         "seal_d": SEAL_DIAMETER_MM,
         "seal_r": SEAL_DIAMETER_MM / 2,
-        "seal_gap": round(LINE_PITCH_MM * SEAL_BLANK_LINES_ABOVE, 3),
+        # blank lines and the signature line above the date
+        "seal_pad_top": round(LINE_PITCH_MM * (SEAL_BLANK_LINES_ABOVE + 1), 3),
+        # the seal's top above the date line: its centre is at the top of the signature line
+        "seal_top": round(LINE_PITCH_MM + SEAL_DIAMETER_MM / 2, 3),
         # the seal reaches this far below the date line; the block reserves it so the seal
         # never leaves the type area
         "seal_overhang": round(max(0.0, SEAL_DIAMETER_MM / 2 - 2 * LINE_PITCH_MM), 3),
