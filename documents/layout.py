@@ -48,6 +48,9 @@ SEAL_BLANK_LINES_ABOVE = 2
 LETTER_MARK_TOP_MM = 30.0  # from the top edge of the page
 LETTER_RULE_WIDTH_MM = 170.0
 LETTER_BOTTOM_RULE_MM = 20.0  # from the bottom edge of the page
+LETTER_RULE_HEIGHT_MM = 1.6  # a double rule overall: thick 0.8 mm, gap, thin 0.3 mm
+LETTER_RULE_GAP_MM = 4.0  # the first double rule below the issuer mark
+LETTER_META_GAP_MM = BODY_PT * MM_PER_PT * 7 / 8  # 发文字号 below the double rule: 7/8 of 3号
 
 RED = "#e60012"
 
@@ -91,8 +94,12 @@ def stylesheet_context() -> dict:
         "letter_mark_top": LETTER_MARK_TOP_MM,
         "letter_rule_overhang": (LETTER_RULE_WIDTH_MM - TYPE_WIDTH_MM) / 2,
         "letter_bottom_rule": LETTER_BOTTOM_RULE_MM,
+        "letter_rule_h": LETTER_RULE_HEIGHT_MM,
+        "letter_rule_gap": LETTER_RULE_GAP_MM,
+        # the characters' top, not the line box, sits 7/8 of a character below the rule
+        "letter_meta_gap": round(LETTER_META_GAP_MM - HALF_LEADING_MM, 3),
         "letter_bottom_top": round(
-            PAGE_HEIGHT_MM - LETTER_BOTTOM_RULE_MM - 1.6 - LETTER_MARK_TOP_MM, 3
+            PAGE_HEIGHT_MM - LETTER_BOTTOM_RULE_MM - LETTER_RULE_HEIGHT_MM - LETTER_MARK_TOP_MM, 3
         ),
         "red": RED,
     }

@@ -201,3 +201,49 @@ def _font_names(path: Path) -> frozenset[str]:
 
 def font_has_char(path: Path, char: str) -> bool:
     return all(ord(c) in _cmap(path) for c in char)
+
+
+# --- the seal -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Ring:
+    """A seal's ring: centre (from the stroked circle's path) and outer radius, in mm."""
+
+    cx: float
+    cy: float
+    radius: float
+
+    @property
+    def top(self) -> float:
+        return self.cy - self.radius
+
+    @property
+    def bottom(self) -> float:
+        return self.cy + self.radius
+
+    @property
+    def x0(self) -> float:
+        return self.cx - self.radius
+
+    @property
+    def x1(self) -> float:
+        return self.cx + self.radius
+
+
+def seal_rings(page, hex_colour: str, diameter: float) -> list[Ring]:
+    """Stroked circles in the seal colour about `diameter` mm across.
+
+    The path runs along the middle of the ring's stroke, so its box is a little smaller than
+    the seal; the seal's own outer edge is `diameter` / 2 from the centre.
+    """
+    found = []
+    for curve in page.curves:
+        if not curve.get("stroke") or not same_colour(curve.get("stroking_color"), hex_colour):
+            continue
+        width, height = mm(curve["x1"] - curve["x0"]), mm(curve["bottom"] - curve["top"])
+        if diameter * 0.8 < width <= diameter + 0.01 and abs(width - height) < 0.5:
+            cx = mm(curve["x0"] + curve["x1"]) / 2
+            cy = mm(curve["top"] + curve["bottom"]) / 2
+            found.append(Ring(cx, cy, diameter / 2))
+    return found

@@ -1,0 +1,87 @@
+"""一案多查 in a real browser: one case referred to three agencies, all the way to closing."""
+
+import pytest
+
+from cases.models import Case
+from demo.directory import DEMO_PASSWORD, seed_directory
+from tests.browser.test_login import shot
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_one_case_three_agencies_in_the_browser(page, live_server, tmp_path):
+    seed_directory()
+
+    def log_in(username):
+        page.context.clear_cookies()
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_selector(".xt-identity")
+
+    evidence = tmp_path / "检查记录.pdf"
+    evidence.write_bytes(b"%PDF-1.7 evidence")
+
+    log_in("yb_officer")
+    page.goto("/cases/new/")
+    page.fill("#id_title", "长春市某医院分解住院案")
+    page.select_option("#id_source", "flying_inspection")
+    page.select_option("#id_violation_types", label="分解住院")
+    page.fill("#id_suspected_amount", "3862700.50")
+    page.fill("#id_description", "飞行检查发现分解住院。")
+    page.set_input_files("#id_evidence", str(evidence))
+    page.select_option("#id_subjects-0-kind", "institution")
+    page.fill("#id_subjects-0-name", "长春市某医院")
+    page.fill("#id_subjects-0-credit_code", "91110000600037341L")
+    page.get_by_role("button", name="登记").click()
+    page.wait_for_selector("text=等待负责人审批")
+    shot(page, "case-registered")
+
+    log_in("yb_leader")
+    page.goto("/cases/queue/")
+    page.get_by_role("button", name="领取").first.click()
+    page.check("input[value=refer]")
+    page.select_option(
+        "#id_to_agencies", label=["吉林省公安厅", "吉林省卫生健康委员会", "吉林省市场监督管理厅"]
+    )
+    page.fill("#id_summary", "该院涉嫌分解住院，请依法处理。")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_selector("text=已完成")
+
+    for prefix in ("ga", "wj", "scjg"):
+        log_in(f"{prefix}_liaison")
+        page.goto("/cases/queue/")
+        page.get_by_role("button", name="领取").first.click()
+        page.check("input[value=sign]")
+        page.get_by_role("button", name="提交").click()
+        page.wait_for_selector("text=已完成")
+        page.goto("/cases/queue/")
+        page.get_by_role("button", name="领取").first.click()
+        page.check("input[value=yes]")
+        page.fill("#id_reason", "符合受理条件")
+        page.get_by_role("button", name="提交").click()
+        page.wait_for_selector("text=已完成")
+        log_in(f"{prefix}_officer")
+        page.goto("/cases/queue/")
+        page.get_by_role("button", name="领取").first.click()
+        page.fill("#id_outcome", "已依法处理")
+        page.fill("#id_recovered", "100000")
+        page.fill("#id_fines", "50000")
+        page.get_by_role("button", name="提交").click()
+        page.wait_for_selector("text=已完成")
+
+    log_in("yb_officer")
+    page.goto("/cases/queue/")
+    page.get_by_role("button", name="领取").first.click()
+    page.fill("#id_note", "三部门均已反馈处理结果，结案。")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_selector("text=已完成")
+    shot(page, "case-closed")
+    case = Case.objects.get()
+    assert case.status == Case.Status.CLOSED
+    assert str(case.recovered_total) == "300000.00"
+    assert "300,000.00" in page.locator("main").inner_text()
