@@ -22,6 +22,16 @@ def skip_or_fail(capability: str, reason: str):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Transactional tests flush and recreate content types; never reuse cached ids."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Issued documents and uploads go to a per-test folder, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "files"
