@@ -21,7 +21,13 @@ HEADING_PATTERNS = [
 ]
 SENTENCE_END = "。：；！？"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# C0/C1 controls (but tab, LF, CR), zero-width and direction marks, line/paragraph separators,
+# bidi embeddings/overrides/isolates (U+202A–202E, U+2066–2069: they can make a name or a
+# number display reversed), invisible operators (U+2060–2064) and the BOM
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    r"\u2066-\u2069\ufeff]"
+)
 
 
 def clean_text(value: str) -> str:

@@ -44,8 +44,13 @@ class SafeURLFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
             return self._refuse(url, "file URL on another host")
-        path = Path(unquote(parts.path)).resolve()  # resolves .. and symlinks
-        allowed = path in self.allowed_files or (path.is_relative_to(ASSETS_DIR) and path.is_file())
+        try:
+            path = Path(unquote(parts.path)).resolve()  # resolves .. and symlinks
+            allowed = path in self.allowed_files or (
+                path.is_relative_to(ASSETS_DIR) and path.is_file()
+            )
+        except (ValueError, OSError):  # e.g. an embedded NUL byte (%00)
+            return self._refuse(url, "not a usable file path")
         if not allowed:
             return self._refuse(url, "file is not a document asset")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

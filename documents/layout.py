@@ -34,7 +34,9 @@ HALF_LEADING_MM = (LINE_PITCH_MM - BODY_PT * MM_PER_PT) / 2  # about 2.29 mm
 
 MARK_TOP_MM = 35.0  # top of the issuer mark below the top of the type area
 MARK_MAX_PT = 40.0
+MARK_BOX_MM = MARK_MAX_PT * MM_PER_PT  # the mark's box is this tall whatever its font size
 RULE_BELOW_NUMBER_MM = 4.0  # below the characters of the document number
+RED_RULE_MM = 0.5  # thickness of the red rule under the number
 PAGE_NUMBER_GAP_MM = 7.0  # the page number's dash line sits 7 mm below the type area
 
 # 印章: "端正、居中下压发文机关署名和成文日期，使发文机关署名和成文日期居印章中心偏下位置，
@@ -61,6 +63,27 @@ def mark_font_pt(text: str) -> float:
     return round(min(MARK_MAX_PT, width_pt / max(len(text), 1) * 0.96), 2)
 
 
+def title_gap_mm() -> float:
+    """The space between the red rule and the title: two blank lines, less what puts the title
+    (and with it the recipients and the body) back on the type area's 22-line grid, so the
+    first page holds as many lines as its type area has room for."""
+    header = (
+        MARK_TOP_MM
+        + MARK_BOX_MM
+        + 2 * LINE_PITCH_MM  # 下空二行
+        + LINE_PITCH_MM  # the number's line
+        + RULE_BELOW_NUMBER_MM
+        - HALF_LEADING_MM
+        + RED_RULE_MM
+    )
+    off_grid = header % LINE_PITCH_MM
+    return (
+        2 * LINE_PITCH_MM - off_grid
+        if off_grid < LINE_PITCH_MM / 2
+        else 3 * LINE_PITCH_MM - off_grid
+    )
+
+
 def stylesheet_context() -> dict:
     return {
         "page_w": PAGE_WIDTH_MM,
@@ -79,15 +102,15 @@ def stylesheet_context() -> dict:
         "indent2": round(CHAR_PITCH_MM * 2, 3),
         "indent4": round(CHAR_PITCH_MM * 4, 3),
         "mark_top": MARK_TOP_MM,
+        "mark_box": round(MARK_BOX_MM, 3),
+        "red_rule": RED_RULE_MM,
+        "title_gap": round(title_gap_mm(), 3),
         "rule_gap": round(RULE_BELOW_NUMBER_MM - HALF_LEADING_MM, 3),
         "page_gap": PAGE_NUMBER_GAP_MM,
         "small_char_mm": round(SMALL_PT * MM_PER_PT, 3),
         "seal_d": SEAL_DIAMETER_MM,
         "seal_r": SEAL_DIAMETER_MM / 2,
-        # blank lines and the signature line above the date
-        "seal_pad_top": round(LINE_PITCH_MM * (SEAL_BLANK_LINES_ABOVE + 1), 3),
-        # the seal's top above the date line: its centre is at the top of the signature line
-        "seal_top": round(LINE_PITCH_MM + SEAL_DIAMETER_MM / 2, 3),
+        "seal_gap": round(LINE_PITCH_MM * SEAL_BLANK_LINES_ABOVE, 3),
         # the seal reaches this far below the date line; the block reserves it so the seal
         # never leaves the type area
         "seal_overhang": round(max(0.0, SEAL_DIAMETER_MM / 2 - 2 * LINE_PITCH_MM), 3),

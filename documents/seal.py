@@ -3,13 +3,24 @@
 A round seal in the common form: a red ring, a five-pointed star in the centre and the
 issuer's name around the upper arc. It marks the document as issued by the system under
 that agency's authority; it is drawn from the agency name, never from an uploaded image.
+
+The lettering is drawn as glyph outlines (from the 小标宋 face, else the full-coverage
+fallbacks), not as SVG text: a seal is a picture, and its letters scattered round the arc
+must not end up in the PDF's text layer, where they would interleave with the signature and
+date in every copy, search and extraction of the document.
 """
 
 import base64
 import math
-from xml.sax.saxutils import escape
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-from documents import layout
+from fontTools.pens.svgPathPen import SVGPathPen
+from fontTools.ttLib import TTFont
+
+from documents import fonts, layout
 
 RED = layout.RED
 DIAMETER_MM = layout.SEAL_DIAMETER_MM
@@ -25,7 +36,66 @@ def _star(cx: float, cy: float, outer: float) -> str:
     return f'<polygon points="{" ".join(points)}" fill="{RED}"/>'
 
 
-def seal_svg(name: str, font_family: str = "XT XiaoBiaoSong") -> str:
+_glyph_lock = threading.Lock()  # fontTools objects are not safe to share between threads
+
+
+@dataclass(frozen=True)
+class _Glyph:
+    path: str  # SVG path data in font units, y up
+    advance: float
+    units_per_em: int
+    centre: float  # the em box's vertical centre above the baseline, in font units
+
+
+@cache
+def _font(path: Path) -> TTFont:
+    return TTFont(path, lazy=True, fontNumber=0)
+
+
+@cache
+def _glyph(path: Path, char: str) -> _Glyph | None:
+    font = _font(path)
+    name = font.getBestCmap().get(ord(char))
+    if name is None:
+        return None
+    glyph_set = font.getGlyphSet()
+    pen = SVGPathPen(glyph_set)
+    glyph_set[name].draw(pen)
+    os2 = font["OS/2"]
+    return _Glyph(
+        pen.getCommands(),
+        glyph_set[name].width,
+        font["head"].unitsPerEm,
+        (os2.sTypoAscender + os2.sTypoDescender) / 2,
+    )
+
+
+def _lettering_fonts() -> list[Path]:
+    """The 小标宋 face, then the full-coverage fallbacks."""
+    faces = fonts.font_faces()
+    families = ["XT XiaoBiaoSong"] + [family for family, _candidate in fonts.FALLBACKS]
+    return [face.path for family in families for face in faces if face.family == family]
+
+
+def _outline(char: str, x: float, y: float, angle: float, size: float) -> str:
+    """The glyph of `char` centred on (x, y), `size` mm tall, turned `angle` degrees."""
+    if char.isspace():
+        return ""
+    with _glyph_lock:
+        glyph = next(
+            (g for path in _lettering_fonts() if (g := _glyph(path, char)) is not None), None
+        )
+    if glyph is None or not glyph.path:
+        return ""  # no font has it: leave its place on the arc empty rather than draw a box
+    scale = size / glyph.units_per_em
+    return (
+        f'<path transform="translate({x:.3f} {y:.3f}) rotate({angle:.2f}) '
+        f'scale({scale:.6f} {-scale:.6f}) translate({-glyph.advance / 2:.1f} {-glyph.centre:.1f})" '
+        f'd="{glyph.path}"/>'
+    )
+
+
+def seal_svg(name: str) -> str:
     size = DIAMETER_MM
     c = size / 2
     ring = 1.2
@@ -40,17 +110,13 @@ def seal_svg(name: str, font_family: str = "XT XiaoBiaoSong") -> str:
         rad = math.radians(angle)
         x = c + text_radius * math.sin(rad)
         y = c - text_radius * math.cos(rad)
-        glyphs.append(
-            f'<text x="{x:.2f}" y="{y:.2f}" transform="rotate({angle:.2f} {x:.2f} {y:.2f})" '
-            f'text-anchor="middle" dominant-baseline="central">{escape(ch)}</text>'
-        )
+        glyphs.append(_outline(ch, x, y, angle, font_size))
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}mm" height="{size}mm" '
         f'viewBox="0 0 {size} {size}">'
         f'<circle cx="{c}" cy="{c}" r="{c - ring / 2}" fill="none" stroke="{RED}" '
         f'stroke-width="{ring}"/>'
         f"{_star(c, c, size * 0.17)}"
-        f'<g fill="{RED}" font-family="{escape(font_family)}" font-size="{font_size:.2f}">'
-        f"{''.join(glyphs)}</g></svg>"
+        f'<g fill="{RED}">{"".join(glyphs)}</g></svg>'
     )
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()

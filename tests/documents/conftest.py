@@ -16,6 +16,7 @@ IDEOGRAPHS = (
 )
 RARE_NAMES = "刘喆、韩堃、郑珺、孙玥、𬌗某"
 RARE_CHARS = "喆堃珺玥𬌗"
+END_MARKER = "此致敬礼"  # ends a body; none of its characters is in IDEOGRAPHS
 ISSUED_ON = date(2025, 3, 5)
 
 

@@ -8,7 +8,7 @@ and left edges of the page, the way GB/T 9704 gives its figures.
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -66,7 +66,9 @@ class Line:
         return f"Line({self.baseline:.2f}mm, x {self.x0:.2f}–{self.x1:.2f}, {self.text!r})"
 
 
+@lru_cache(maxsize=16)
 def open_pdf(data: bytes) -> pdfplumber.PDF:
+    """The parsed PDF; cached, as parsing a page's characters is the slow part of measuring."""
     return pdfplumber.open(BytesIO(data))
 
 
@@ -74,13 +76,19 @@ def baseline_mm(page, char) -> float:
     return mm(page.height - char["matrix"][5])
 
 
-def text_lines(page, *, size: float | None = None) -> list[Line]:
+def text_lines(page, *, size: float | None = None, colour: str | None = None) -> list[Line]:
     """Lines of text on a page, top to bottom; characters of a line sorted left to right.
 
     Characters whose baselines differ by less than 0.5 mm belong to one line (a fallback font
-    may sit a hair off). With ``size`` only characters of that font size (pt) count.
+    may sit a hair off). With ``size`` only characters of that font size (pt) count, with
+    ``colour`` (e.g. "#000000", leaving out the red seal's lettering) only those of that colour.
     """
-    chars = [c for c in page.chars if size is None or abs(c["size"] - size) < 0.2]
+    chars = [
+        c
+        for c in page.chars
+        if (size is None or abs(c["size"] - size) < 0.2)
+        and (colour is None or same_colour(c.get("non_stroking_color"), colour))
+    ]
     chars.sort(key=lambda c: (baseline_mm(page, c), c["x0"]))
     lines: list[Line] = []
     for char in chars:
@@ -119,6 +127,10 @@ def rgb(hex_colour: str) -> tuple[float, float, float]:
 
 
 def same_colour(colour, hex_colour: str, tolerance: float = 0.02) -> bool:
+    if isinstance(colour, int | float):
+        colour = (colour,)
+    if colour is not None and len(colour) == 1:  # DeviceGray
+        colour = tuple(colour) * 3
     if colour is None or len(colour) != 3:
         return False
     return all(abs(a - b) <= tolerance for a, b in zip(colour, rgb(hex_colour), strict=True))
@@ -169,34 +181,10 @@ def _cmap(path: Path) -> frozenset[int]:
 
 
 def font_file_for(fontname: str) -> Path | None:
-    """The source file of a PDF font, matched through the @font-face family names.
-
-    WeasyPrint names an embedded font after the font's own PostScript/family name, which for
-    the Fandol and Noto files differs from our CSS family; so match both ways.
-    """
-    family = pdf_family(fontname).replace("-", " ").lower()
-    for face in fonts.font_faces():
-        if face.family.lower() == family:
-            return face.path
-    for face in fonts.font_faces():
-        names = _font_names(face.path)
-        if family in names or family.replace(" ", "") in names:
-            return face.path
-    return None
-
-
-@cache
-def _font_names(path: Path) -> frozenset[str]:
-    font = TTFont(path, lazy=True, fontNumber=0)
-    names = set()
-    for record in font["name"].names:
-        if record.nameID in (1, 4, 6, 16):
-            try:
-                value = record.toUnicode().lower()
-            except UnicodeDecodeError:
-                continue
-            names.update({value, value.replace("-", " "), value.replace(" ", "")})
-    return frozenset(names)
+    """The source file of a PDF font: WeasyPrint names an embedded font after its @font-face
+    family ('ABCDEF+XT-FangSong' is "XT FangSong"), which documents.fonts binds to one file."""
+    family = pdf_family(fontname).replace("-", " ")
+    return next((face.path for face in fonts.font_faces() if face.family == family), None)
 
 
 def font_has_char(path: Path, char: str) -> bool:
