@@ -31,6 +31,30 @@ def _fresh_content_types():
     ContentType.objects.clear_cache()
 
 
+def ensure_reference_data() -> None:
+    """The rows data migrations seed (deadline rules, violation catalogue); idempotent."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in (
+        "workflow.migrations.0002_statutory_deadlines",
+        "cases.migrations.0002_violation_catalogue",
+    ):
+        importlib.import_module(module).seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests empty every table between tests, migration-seeded rows included
+    (serialized_rollback does not restore them for live-server tests on PostgreSQL): put the
+    reference data back before each of them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        ensure_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Issued documents and uploads go to a per-test folder, never into var/."""
