@@ -158,3 +158,12 @@ def test_a_person_without_the_ability_cannot_take_a_task(client, world, agencies
     task = open_task(case, "receive")
     assert client.post(reverse("cases:claim", args=[task.pk])).status_code == 404
     assert client.get(reverse("cases:queue")).context["page"].object_list.count() == 0
+
+
+def test_the_case_page_shows_the_process_chart_with_the_current_position(client, world, agencies):
+    case = referred_case(world, agencies, ["省卫生健康委"])
+    as_user(client, "yb_officer")
+    content = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    chart = content[content.index('class="xt-chart"') :]
+    assert "<svg" in chart
+    assert "签收" in chart  # the receive step, titled from the flow's annotations
