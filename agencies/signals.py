@@ -11,6 +11,7 @@ from simple_history.signals import post_create_historical_record
 from agencies.models import Agency, Region, RoleGrant, User
 from audit.services import lazy_summary, record_event
 
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 VERBS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 TRACKED = {
     Agency: "directory.agency",
@@ -44,7 +45,7 @@ def _audit_directory_change(sender, instance, history_instance, history_user, **
         data["role"] = instance.role
         data["person"] = instance.user.username
     record_event(
-        action=f"{TRACKED[model]}.{ {'+': 'created', '~': 'changed', '-': 'deleted'}[kind] }",
+        action=f"{TRACKED[model]}.{ACTIONS[kind]}",
         actor=history_user,
         agency=agency,
         obj=instance,

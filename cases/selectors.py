@@ -67,7 +67,7 @@ def case_referrals(*, user, case: Case):
     )
 
 
-def _open_human_tasks():
+def _case_human_tasks():
     return Task.objects.filter(flow_task_type="HUMAN").select_related(
         "process__caseprocess__case__agency"
     )
@@ -75,14 +75,14 @@ def _open_human_tasks():
 
 def inbox(*, user):
     """Tasks assigned to me."""
-    return _open_human_tasks().filter(owner=user, status=STATUS.ASSIGNED).order_by("created")
+    return _case_human_tasks().filter(owner=user, status=STATUS.ASSIGNED).order_by("created")
 
 
 def queue(*, user):
     """Unclaimed tasks of my agency that my roles let me take."""
     abilities = [ability for ability in Ability if can(user, ability)]
     return (
-        _open_human_tasks()
+        _case_human_tasks()
         .filter(status=STATUS.NEW, data__agency_id=user.agency_id, data__ability__in=abilities)
         .order_by("created")
     )
@@ -90,4 +90,20 @@ def queue(*, user):
 
 def archive(*, user):
     """Tasks I completed."""
-    return _open_human_tasks().filter(owner=user, status=STATUS.DONE).order_by("-finished")
+    return _case_human_tasks().filter(owner=user, status=STATUS.DONE).order_by("-finished")
+
+
+def referral_documents(referrals) -> dict[int, list]:
+    """The issued documents of several referrals in one query: referral pk -> documents."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from documents.models import IssuedDocument
+
+    by_referral: dict[int, list] = {}
+    documents = IssuedDocument.objects.filter(
+        owner_type=ContentType.objects.get_for_model(Referral),
+        owner_id__in=[str(r.pk) for r in referrals],
+    ).order_by("issued_at")
+    for document in documents:
+        by_referral.setdefault(int(document.owner_id), []).append(document)
+    return by_referral

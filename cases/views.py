@@ -108,11 +108,11 @@ def case_detail(request, pk: int):
         .exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
         .select_related("owner")
     )
-    documents = {r.pk: list(r.issued_documents()) for r in referrals}
-    grid = chart.calc_layout_data(type(case.process.flow_class.instance))
-    chart.calc_cell_status(type(case.process.flow_class.instance), grid, case.process.pk)
+    documents = selectors.referral_documents(referrals)
     for referral in referrals:
-        referral.docs = documents[referral.pk]
+        referral.docs = documents.get(referral.pk, [])
+    grid = chart.calc_layout_data(case.process.flow_class)
+    chart.calc_cell_status(case.process.flow_class, grid, case.process.pk)
     return render(
         request,
         "cases/case_detail.html",

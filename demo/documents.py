@@ -96,15 +96,8 @@ def seed_documents() -> dict:
         correction = services.dispatch_start_correction(
             document=original, user=office, reason="会议地点由三楼第一会议室调整为五楼多功能厅"
         )
-        data = yb_defaults | {
-            "doc_type": "notice",
-            "series_code": "联",
-            "title": correction.title,
-            "to_agencies": list(correction.to_agencies.all()),
-            "cc_extra": correction.cc_extra,
-            "attachment_titles": correction.attachment_titles,
-            "body": correction.body.replace("三楼第一会议室", "五楼多功能厅"),
-        }
+        data = services.dispatch_data(correction)
+        data["body"] = data["body"].replace("三楼第一会议室", "五楼多功能厅")
         correction = services.dispatch_update(dispatch=correction, user=office, data=data)
         services.dispatch_issue(dispatch=correction, user=office)
     return {"documents": Dispatch.objects.count()}

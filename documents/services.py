@@ -175,20 +175,32 @@ def dispatch_content(dispatch: Dispatch, *, issued_on: date | None = None) -> Do
     )
 
 
+# The fields of a dispatch that its form edits (besides the two agency lists).
+DISPATCH_FIELDS = (
+    "doc_type",
+    "series_code",
+    "issuer_name",
+    "title",
+    "recipients_extra",
+    "cc_extra",
+    "body",
+    "attachment_titles",
+    "note",
+    "printed_by",
+    "sealed",
+)
+
+
+def dispatch_data(dispatch: Dispatch) -> dict:
+    """A dispatch as form data: what dispatch_create/dispatch_update take."""
+    data = {name: getattr(dispatch, name) for name in DISPATCH_FIELDS}
+    data["to_agencies"] = list(dispatch.to_agencies.all())
+    data["cc_agencies"] = list(dispatch.cc_agencies.all())
+    return data
+
+
 def _dispatch_fields(dispatch: Dispatch, data: dict) -> None:
-    for name in (
-        "doc_type",
-        "series_code",
-        "issuer_name",
-        "title",
-        "recipients_extra",
-        "cc_extra",
-        "body",
-        "attachment_titles",
-        "note",
-        "printed_by",
-        "sealed",
-    ):
+    for name in DISPATCH_FIELDS:
         setattr(dispatch, name, data[name])
 
 
@@ -269,24 +281,7 @@ def dispatch_start_correction(*, document: IssuedDocument, user, reason: str) ->
     original = document.owner
     if not isinstance(original, Dispatch):
         raise ValidationError(_("Only outgoing documents are corrected here."))
-    data = {
-        name: getattr(original, name)
-        for name in (
-            "doc_type",
-            "series_code",
-            "issuer_name",
-            "title",
-            "recipients_extra",
-            "cc_extra",
-            "body",
-            "attachment_titles",
-            "note",
-            "printed_by",
-            "sealed",
-        )
-    }
-    data["to_agencies"] = list(original.to_agencies.all())
-    data["cc_agencies"] = list(original.cc_agencies.all())
+    data = dispatch_data(original)
     return dispatch_create(
         agency=original.agency,
         user=user,

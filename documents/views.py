@@ -91,14 +91,7 @@ def dispatch_edit(request, pk: int):
     dispatch = access_dispatch(request.user, pk)
     if not _may_edit(request.user, dispatch):
         raise Http404
-    initial = {
-        name: getattr(dispatch, name)
-        for name in DispatchForm.base_fields
-        if name not in ("to_agencies", "cc_agencies")
-    }
-    initial["to_agencies"] = list(dispatch.to_agencies.all())
-    initial["cc_agencies"] = list(dispatch.cc_agencies.all())
-    form = DispatchForm(request.POST or None, initial=initial)
+    form = DispatchForm(request.POST or None, initial=services.dispatch_data(dispatch))
     if request.method == "POST" and form.is_valid():
         try:
             services.dispatch_update(dispatch=dispatch, user=request.user, data=form.cleaned_data)
