@@ -144,3 +144,16 @@ def require(user, ability: Ability) -> None:
     """Raise PermissionDenied unless the user has the ability."""
     if not can(user, ability):
         raise PermissionDenied
+
+
+def people_who_can(ability: Ability, agency=None):
+    """Active people (of one agency, if given) holding `ability`; auditors never act."""
+    from agencies.models import User
+
+    roles = [str(role) for role, abilities in ROLE_ABILITIES.items() if ability in abilities]
+    people = User.objects.filter(is_active=True, role_grants__role__in=roles).exclude(
+        role_grants__role=Role.AUDITOR
+    )
+    if agency is not None:
+        people = people.filter(agency=agency)
+    return people.distinct().order_by("pk")

@@ -43,12 +43,17 @@ def agency_ensure(*, name: str, **fields) -> Agency:
 
 
 @transaction.atomic
-def person_ensure(*, username: str, password: str | None = None, **fields) -> User:
-    """Create the person, or bring their fields up to date. The password is set only on creation."""
+def person_ensure(
+    *, username: str, password: str | None = None, password_hash: str = "", **fields
+) -> User:
+    """Create the person, or bring their fields up to date. The password is set only on creation
+    (from the clear text, or from a hash made once for many people, as the demo does)."""
     person = User.objects.select_for_update(of=("self",)).filter(username=username).first()
     if person is None:
         person = User(username=username, **fields)
-        if password:
+        if password_hash:
+            person.password = password_hash
+        elif password:
             person.set_password(password)
         else:
             person.set_unusable_password()

@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def load(n: int) -> None:
     from agencies.models import Agency, User
     from cases.models import Case, Referral
     from workflow.flows import CaseFlow
+    from workflow.models import CaseTask
 
     officer = User.objects.get(username="yb_officer")
     liaison = User.objects.get(username="wj_liaison")
@@ -87,7 +89,7 @@ def load(n: int) -> None:
                     for c in cases
                 ]
             )
-            Task.objects.bulk_create(
+            tasks = Task.objects.bulk_create(
                 [
                     Task(
                         process_id=p.pk,
@@ -103,6 +105,20 @@ def load(n: int) -> None:
                         },
                     )
                     for i, (p, r) in enumerate(zip(processes, referrals, strict=True))
+                ]
+            )
+            CaseTask.objects.bulk_create(
+                [
+                    CaseTask(
+                        task_id=t.pk,
+                        case_id=c.pk,
+                        referral_id=r.pk,
+                        agency=wj,
+                        ability="receive_referral",
+                        # spread over two months either side of today: some overdue
+                        due_at=now + timedelta(hours=(start + i) % 2880 - 1440),
+                    )
+                    for i, (t, c, r) in enumerate(zip(tasks, cases, referrals, strict=True))
                 ]
             )
         print(f"  loaded {start + size:,} cases", flush=True)
@@ -159,6 +175,8 @@ def main() -> None:
     ids = list(Case.objects.order_by("?").values_list("pk", flat=True)[: args.runs])
     report("inbox", timed(client, "/cases/inbox/", args.runs))
     report("queue", timed(client, "/cases/queue/", args.runs))
+    report("queue overdue", timed(client, "/cases/queue/?due=overdue", args.runs))
+    report("queue source", timed(client, "/cases/queue/?source=complaint", args.runs))
     report("case list", timed(client, "/cases/", args.runs))
     samples = []
     for pk in ids:

@@ -46,6 +46,40 @@ def can_view_referral(user, referral: Referral) -> bool:
 register_owner(Referral, can_view_referral)
 
 
+def access_referral(user, pk: int) -> Referral:
+    """A referral the user may see (404 otherwise)."""
+    referral = (
+        Referral.objects.filter(visible_referrals_q(user), pk=pk)
+        .select_related("case", "from_agency", "to_agency", "copy_to")
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    _log_auditor_read(user, referral.case, str(referral))
+    return referral
+
+
+def access_extension(user, pk: int):
+    """An extension request: its referral must be visible and the user's agency a party."""
+    from cases.models import Extension
+
+    extension = (
+        Extension.objects.select_related("referral__case", "referral__to_agency", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if extension is None:
+        raise Http404
+    if user.agency_id == extension.approver_agency_id:  # a superior agency sees the request
+        return extension
+    if user.agency_id not in (
+        extension.referral.to_agency_id,
+        extension.referral.from_agency_id,
+    ) or not can_view_referral(user, extension.referral):
+        raise Http404
+    return extension
+
+
 def access_evidence(user, pk: int) -> Evidence:
     evidence = Evidence.objects.select_related("case", "referral").filter(pk=pk).first()
     if (

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from cases.models import MAX_AMOUNT, Case, Subject, ViolationType
+from cases.models import MAX_AMOUNT, Case, Referral, Subject, ViolationType
 from cases.uploads import check_evidence_file
 from documents.content import has_control_characters
 
@@ -239,23 +239,228 @@ class ReferralDecideForm(TextChecksMixin, forms.Form):
         return cleaned
 
 
-class ReportForm(TextChecksMixin, forms.Form):
-    text_fields = ("outcome",)
-    outcome = forms.CharField(
-        label=_("Result"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Filing, prosecution, penalty, discipline, agreement suspended or terminated…"),
+def _text(label, required=True, rows=3, max_length=2000, **kwargs):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
     )
-    recovered = money_field(_("Funds recovered (yuan)"))
-    fines = money_field(_("Fines (yuan)"))
+
+
+def _require(form, cleaned, field, message):
+    if not (cleaned.get(field) or "").strip():
+        form.add_error(field, message)
+
+
+class RespondForm(TextChecksMixin, forms.Form):
+    """The sender's answer to a refusal."""
+
+    text_fields = ("reason",)
+    action = forms.ChoiceField(
+        label=_("Action"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("accept", _("Accept the refusal")),
+            ("reconsider", _("Request reconsideration (复议)")),
+            ("supervise", _("Ask the procuratorate for filing supervision (立案监督)")),
+        ],
+    )
+    reason = _text(_("Grounds"), required=False)
+
+    def __init__(self, *args, referral=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = self.fields["action"].choices
+        if referral is not None:
+            if referral.reconsideration_requested_at:
+                choices = [c for c in choices if c[0] != "reconsider"]
+            if referral.channel != Referral.Channel.CRIMINAL or not referral.copy_to_id:
+                choices = [c for c in choices if c[0] != "supervise"]
+        self.fields["action"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") in ("reconsider", "supervise"):
+            _require(self, cleaned, "reason", _("Give the grounds."))
+        return cleaned
+
+
+class ReconsiderForm(TextChecksMixin, forms.Form):
+    text_fields = ("reason",)
+    accept = forms.TypedChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Accept / file the case after all")), ("no", _("Uphold the refusal"))],
+    )
+    reason = _text(_("Reasons"))
+
+
+class SuperviseForm(TextChecksMixin, forms.Form):
+    text_fields = ("note",)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), widget=forms.RadioSelect, choices=Referral.Supervision.choices
+    )
+    note = _text(
+        _("The police's explanation and your assessment"),
+        rows=4,
+        max_length=5000,
+    )
+
+
+class FileOnNoticeForm(TextChecksMixin, forms.Form):
+    text_fields = ("note",)
+    note = _text(_("Filing decision (number and date)"), rows=2)
+
+
+class HandoverForm(TextChecksMixin, forms.Form):
+    text_fields = ("note",)
+    note = _text(_("What was handed over, to whom and when"), rows=4)
+    files = MultipleFileField(label=_("Hand-over list and receipts"))
+
+
+class InvestigateForm(TextChecksMixin, forms.Form):
+    """The receiver's result (处理结果反馈), or 公安's hand-back for administrative handling."""
+
+    text_fields = ("outcome", "reason")
+    action = forms.ChoiceField(
+        label=_("Action"),
+        widget=forms.RadioSelect,
+        initial="report",
+        choices=[
+            ("report", _("Report the result")),
+            ("hand_back", _("Hand back for administrative handling (facts too minor for a crime)")),
+        ],
+    )
+    outcomes = forms.MultipleChoiceField(
+        label=_("What was done"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=Referral.Outcome.choices,
+    )
+    outcome = _text(_("Result"), required=False, rows=4, max_length=5000)
+    recovered = money_field(_("Funds recovered (yuan)"), required=False)
+    fines = money_field(_("Fines (yuan)"), required=False)
     files = MultipleFileField(label=_("Documents"))
+    reason = _text(_("Why it is handed back"), required=False)
+
+    def __init__(self, *args, referral=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if referral is not None and referral.to_agency.kind != Agency.Kind.PUBLIC_SECURITY:
+            self.fields["action"].choices = self.fields["action"].choices[:1]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "hand_back":
+            _require(
+                self, cleaned, "reason", _("Say why the facts do not call for criminal liability.")
+            )
+        elif cleaned.get("action") == "report":
+            _require(self, cleaned, "outcome", _("Describe the result."))
+            if not cleaned.get("outcomes"):
+                self.add_error("outcomes", _("Choose what the result was."))
+            for field in ("recovered", "fines"):
+                if cleaned.get(field) is None and field not in self.errors:
+                    cleaned[field] = Decimal("0")
+        return cleaned
 
 
 class CloseForm(TextChecksMixin, forms.Form):
-    text_fields = ("note",)
-    note = forms.CharField(
-        label=_("Closing note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    text_fields = ("note", "summary")
+    note = _text(_("Closing note"))
     recovered = money_field(_("Recovered by your agency itself (yuan)"), required=False)
     fines = money_field(_("Fined by your agency itself (yuan)"), required=False)
+    refer_to = forms.ModelMultipleChoiceField(
+        label=_("Refer further instead of closing (一案多处)"),
+        required=False,
+        queryset=Agency.objects.filter(is_active=True),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Leave empty to close the case. Referring further is the leader's decision."),
+    )
+    summary = _text(_("Summary for the further receivers"), required=False, rows=3, max_length=5000)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["refer_to"].queryset = Agency.objects.filter(is_active=True).exclude(
+                pk=case.agency_id
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("refer_to"):
+            _require(self, cleaned, "summary", _("Write the summary the receivers will read."))
+        return cleaned
+
+
+class WithdrawForm(TextChecksMixin, forms.Form):
+    text_fields = ("reason",)
+    reason = _text(_("Reasons for withdrawing"))
+
+
+class ExtensionRequestForm(TextChecksMixin, forms.Form):
+    text_fields = ("reason",)
+    reason = _text(_("Reasons for the extension"))
+
+
+class ExtensionDecideForm(TextChecksMixin, forms.Form):
+    text_fields = ("note",)
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Approve")), ("no", _("Refuse"))],
+    )
+    note = _text(_("Note"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("approve") is False:
+            _require(self, cleaned, "note", _("Give the reasons for refusing the extension."))
+        return cleaned
+
+
+class CommentForm(TextChecksMixin, forms.Form):
+    text_fields = ("body",)
+    body = _text(_("Comment"), max_length=2000)
+    referral = forms.ModelChoiceField(
+        label=_("About"),
+        required=False,
+        queryset=Referral.objects.none(),
+        empty_label=_("The whole case (every party sees it)"),
+    )
+
+    def __init__(self, *args, referrals=None, own_case=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = (
+            referrals if referrals is not None else Referral.objects.none()
+        )
+        self.fields["referral"].label_from_instance = lambda r: str(
+            _("Referral to %(agency)s") % {"agency": r.to_agency.name}
+        )
+        if not own_case:
+            self.fields["referral"].required = True
+            self.fields["referral"].empty_label = None
+
+
+class TaskFilterForm(forms.Form):
+    due = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[("", _("Any time")), ("overdue", _("Overdue")), ("today", _("Due today"))],
+    )
+    channel = forms.ChoiceField(
+        label=_("Referral type"),
+        required=False,
+        choices=[("", _("Any type")), *Referral.Channel.choices],
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("Any source")), *Case.Source.choices]
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        required=False,
+        queryset=Agency.objects.filter(is_active=True),
+        empty_label=_("Any agency"),
+    )

@@ -250,11 +250,36 @@ class Referral(models.Model):
         REFUSED = "refused", _("Refused")
         RECONSIDERATION = "reconsideration", _("Reconsideration requested")
         SUPERVISION = "supervision", _("Under filing supervision")
+        NOTICE_TO_FILE = "notice_to_file", _("Notice to file received")
         RESULT_REPORTED = "result_reported", _("Result reported")
+        HANDED_BACK = "handed_back", _("Handed back for administrative handling")
         WITHDRAWN = "withdrawn", _("Withdrawn")
-        CLOSED = "closed", _("Finished")
+        REFUSAL_ACCEPTED = "refusal_accepted", _("Refused; the refusal stands")
 
-    FINISHED = {Status.RESULT_REPORTED, Status.WITHDRAWN, Status.CLOSED}
+    class Outcome(models.TextChoices):
+        """What a receiving agency did (处理结果反馈)."""
+
+        CRIMINAL_FILING = "criminal_filing", _("Criminal case filed (刑事立案)")
+        PROSECUTION = "prosecution", _("Prosecuted (提起公诉)")
+        JUDGMENT = "judgment", _("Judgment (判决)")
+        ADMIN_PENALTY = "admin_penalty", _("Administrative penalty (行政处罚)")
+        PARTY_DISCIPLINE = "party_discipline", _("Party discipline (党纪处分)")
+        GOVERNMENT_DISCIPLINE = "government_discipline", _("Government discipline (政务处分)")
+        FUNDS_RECOVERED = "funds_recovered", _("Funds recovered (追回基金)")
+        AGREEMENT_SUSPENDED = "agreement_suspended", _("Service agreement suspended (暂停协议)")
+        AGREEMENT_TERMINATED = "agreement_terminated", _("Service agreement terminated (解除协议)")
+        NO_VIOLATION = "no_violation", _("No violation found (查无实据)")
+
+    class Supervision(models.TextChoices):
+        REASONS_SOUND = "reasons_sound", _("Reasons for not filing are sound (不立案理由成立)")
+        NOTICE_TO_FILE = "notice_to_file", _("Notice to file the case (通知立案)")
+
+    FINISHED = {
+        Status.RESULT_REPORTED,
+        Status.HANDED_BACK,
+        Status.WITHDRAWN,
+        Status.REFUSAL_ACCEPTED,
+    }
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
     from_agency = models.ForeignKey(
@@ -297,6 +322,30 @@ class Referral(models.Model):
     fines = models.DecimalField(
         _("fines (yuan)"), default=Decimal("0"), validators=money_validators, **MONEY
     )
+    outcomes = models.JSONField(_("outcomes"), default=list, blank=True)
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    handover_at = models.DateTimeField(_("evidence handed over at"), null=True, blank=True)
+    handover_note = models.TextField(_("evidence hand-over"), blank=True)
+    reconsideration_reason = models.TextField(_("grounds for reconsideration"), blank=True)
+    reconsideration_requested_at = models.DateTimeField(
+        _("reconsideration requested at"), null=True, blank=True
+    )
+    reconsideration_decided_at = models.DateTimeField(
+        _("reconsideration decided at"), null=True, blank=True
+    )
+    reconsideration_decision = models.TextField(_("reconsideration decision"), blank=True)
+    supervision_reason = models.TextField(_("grounds for filing supervision"), blank=True)
+    supervision_requested_at = models.DateTimeField(
+        _("supervision requested at"), null=True, blank=True
+    )
+    supervision_outcome = models.CharField(
+        _("supervision outcome"), max_length=20, blank=True, choices=Supervision.choices
+    )
+    supervision_note = models.TextField(_("supervision note"), blank=True)
+    supervision_decided_at = models.DateTimeField(
+        _("supervision decided at"), null=True, blank=True
+    )
+    withdrawal_reason = models.TextField(_("reasons for withdrawal"), blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -313,6 +362,11 @@ class Referral(models.Model):
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
 
+    @property
+    def outcome_labels(self) -> list[str]:
+        labels = dict(self.Outcome.choices)
+        return [labels.get(code, code) for code in self.outcomes or []]
+
     def issued_documents(self):
         """The official documents of this referral (移送书, 回执, …)."""
         from django.contrib.contenttypes.models import ContentType
@@ -322,3 +376,94 @@ class Referral(models.Model):
         return IssuedDocument.objects.filter(
             owner_type=ContentType.objects.get_for_model(Referral), owner_id=str(self.pk)
         ).order_by("issued_at")
+
+
+class Extension(models.Model):
+    """A request to extend a referral's decision period (公安: 3 → 10 → 30 → +30 days).
+
+    The liaison asks with reasons; a leader of the agency (for the last step, of its superior
+    agency) approves or refuses; an approval moves the task's due time and its timers.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="extensions")
+    rule = models.CharField(_("extension"), max_length=60)
+    reason = models.TextField(_("reasons"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    approver_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("approving agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+    old_due_at = models.DateTimeField(_("due before"))
+    new_due_at = models.DateTimeField(_("due after"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=models.Q(status="pending"),
+                name="one_pending_extension_per_referral",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.referral} {self.rule}"
+
+
+class Comment(models.Model):
+    """A comment or progress note on a case.
+
+    A comment on one referral is seen by whoever may see that referral (the 纪委监委
+    compartment holds); a case-wide comment by the originating agency is seen by every party.
+    Receivers always comment on their own referral.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="comments")
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("referral"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="comments",
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"))
+    is_progress = models.BooleanField(_("progress report"), default=False)
+    created_at = models.DateTimeField(_("written at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:40]

@@ -1,12 +1,14 @@
 """Reads of cases and their tasks, always through what the user's agency may see."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from agencies.access import Ability, can
 from agencies.models import Agency
 from cases.models import Case, Referral
+from workflow.models import CaseTask, Reminder
 
 
 # The flow's gateways read the database, not the process's cached case object: the service
@@ -19,12 +21,18 @@ def case_is_in_house(case: Case) -> bool:
     return Case.objects.filter(pk=case.pk, status=Case.Status.IN_HOUSE).exists()
 
 
-def referral_is_returned(referral_id: int) -> bool:
-    return Referral.objects.filter(pk=referral_id, status=Referral.Status.RETURNED).exists()
+def referral_status(referral_id: int) -> str:
+    return Referral.objects.values_list("status", flat=True).get(pk=referral_id)
 
 
-def referral_is_accepted(referral_id: int) -> bool:
-    return Referral.objects.filter(pk=referral_id, status=Referral.Status.ACCEPTED).exists()
+def referral_awaits_handover(referral_id: int) -> bool:
+    """A criminal referral just filed: the sender hands over the evidence next."""
+    return Referral.objects.filter(
+        pk=referral_id,
+        status=Referral.Status.ACCEPTED,
+        channel=Referral.Channel.CRIMINAL,
+        handover_at__isnull=True,
+    ).exists()
 
 
 def visible_referrals_q(user) -> Q:
@@ -69,28 +77,114 @@ def case_referrals(*, user, case: Case):
 
 def _case_human_tasks():
     return Task.objects.filter(flow_task_type="HUMAN").select_related(
-        "process__caseprocess__case__agency"
+        "process__caseprocess__case__agency",
+        "case_task__referral__from_agency",
+        "case_task__referral__to_agency",
+        "owner",
     )
 
 
+def _by_due(tasks):
+    return tasks.order_by(F("case_task__due_at").asc(nulls_last=True), "created")
+
+
 def inbox(*, user):
-    """Tasks assigned to me."""
-    return _case_human_tasks().filter(owner=user, status=STATUS.ASSIGNED).order_by("created")
+    """Tasks assigned to me, the most urgent first."""
+    return _by_due(_case_human_tasks().filter(owner=user, status=STATUS.ASSIGNED))
 
 
 def queue(*, user):
-    """Unclaimed tasks of my agency that my roles let me take."""
-    abilities = [ability for ability in Ability if can(user, ability)]
-    return (
-        _case_human_tasks()
-        .filter(status=STATUS.NEW, data__agency_id=user.agency_id, data__ability__in=abilities)
-        .order_by("created")
+    """Unclaimed tasks of my agency that my roles let me take, the most urgent first."""
+    abilities = [str(ability) for ability in Ability if can(user, ability)]
+    return _by_due(
+        _case_human_tasks().filter(
+            status=STATUS.NEW,
+            case_task__agency_id=user.agency_id,
+            case_task__ability__in=abilities,
+        )
     )
 
 
 def archive(*, user):
     """Tasks I completed."""
     return _case_human_tasks().filter(owner=user, status=STATUS.DONE).order_by("-finished")
+
+
+def filter_tasks(tasks, *, due="", channel="", source="", agency=None):
+    """The inbox/queue/archive filters: overdue or due today, referral type, source, agency."""
+    now = timezone.now()
+    if due == "overdue":
+        tasks = tasks.filter(case_task__due_at__lt=now)
+    elif due == "today":
+        end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+        tasks = tasks.filter(case_task__due_at__gte=now, case_task__due_at__lte=end_of_day)
+    if channel:
+        tasks = tasks.filter(case_task__referral__channel=channel)
+    if source:
+        tasks = tasks.filter(case_task__case__source=source)
+    if agency is not None:
+        tasks = tasks.filter(
+            Q(case_task__case__agency=agency)
+            | Q(case_task__referral__from_agency=agency)
+            | Q(case_task__referral__to_agency=agency)
+        )
+    return tasks
+
+
+def unread_reminders(*, user):
+    return (
+        Reminder.objects.filter(recipient=user, read_at__isnull=True)
+        .select_related("case_task__task", "case_task__case", "case_task__agency")
+        .order_by("-created_at")[:20]
+    )
+
+
+def pending_extensions(*, user):
+    """Extension requests a leader of my agency may decide."""
+    from cases.models import Extension
+
+    if not can(user, Ability.APPROVE_CASE):
+        return Extension.objects.none()
+    return (
+        Extension.objects.filter(status="pending", approver_agency_id=user.agency_id)
+        .exclude(requested_by=user)
+        .select_related("referral__case", "referral__to_agency", "requested_by")
+    )
+
+
+def supervised_tasks():
+    """督办: open tasks escalated to the joint-meeting office (not the 纪委监委 compartment)."""
+    return (
+        CaseTask.objects.filter(
+            escalation=CaseTask.Escalation.SUPERVISED,
+            task__status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        )
+        .exclude(referral__to_agency__kind=Agency.Kind.DISCIPLINE)
+        .select_related("task", "case", "agency", "referral")
+        .order_by("due_at")
+    )
+
+
+def referral_extensions(referrals) -> dict[int, list]:
+    from cases.models import Extension
+
+    by_referral: dict[int, list] = {}
+    for extension in Extension.objects.filter(referral__in=referrals).select_related(
+        "requested_by", "decided_by"
+    ):
+        by_referral.setdefault(extension.referral_id, []).append(extension)
+    return by_referral
+
+
+def case_comments(*, case, referrals):
+    """Comments the user may see: case-wide ones and those on referrals visible to them."""
+    from cases.models import Comment
+
+    return (
+        Comment.objects.filter(case=case)
+        .filter(Q(referral__isnull=True) | Q(referral__in=[r.pk for r in referrals]))
+        .select_related("author", "agency", "referral__to_agency")
+    )
 
 
 def referral_documents(referrals) -> dict[int, list]:

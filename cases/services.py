@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.status import STATUS
 
+from agencies.access import Ability, can
 from agencies.models import Agency
 from audit.services import lazy_summary, record_event
 from cases.models import Case, Evidence, Referral, Subject
@@ -376,6 +377,18 @@ def referral_supplement(*, task, user, note: str, files: list) -> Referral:
     return referral
 
 
+def _accepted(referral: Referral, now) -> None:
+    """Accepted (filed): a criminal filing waits for the sender's evidence hand-over (3 days),
+    anything else goes straight to investigation (progress every 30 days)."""
+    referral.status = Referral.Status.ACCEPTED
+    referral.decided_at = now
+    if referral.channel == Referral.Channel.CRIMINAL:
+        referral.filed_at = now
+        referral.due_at = rule_due("evidence_handover", now)
+    else:
+        referral.due_at = rule_due("progress_report", now)
+
+
 def referral_decide(*, task, user, accept: bool, reason: str) -> Referral:
     """The receiver accepts (files) the referral or refuses it with written reasons."""
     with _acting_on(task, user) as activation:
@@ -386,12 +399,10 @@ def referral_decide(*, task, user, accept: bool, reason: str) -> Referral:
         referral.decided_at = now
         referral.decision_reason = reason.strip()
         if accept:
-            referral.status = Referral.Status.ACCEPTED
-            referral.due_at = rule_due("progress_report", now)
+            _accepted(referral, now)
         else:
             referral.status = Referral.Status.REFUSED
-            referral.due_at = None
-            referral.finished_at = now
+            referral.due_at = rule_due("reconsideration_request", now)
         referral.save()
         _audit_step(
             user=user,
@@ -408,14 +419,199 @@ def referral_decide(*, task, user, accept: bool, reason: str) -> Referral:
     return referral
 
 
+def referral_respond(*, task, user, action: str, reason: str = "") -> Referral:
+    """The sender's answer to a refusal: accept it, request reconsideration (复议, once, within
+    3 days of the refusal) or ask the procuratorate for filing supervision (criminal only)."""
+    with _acting_on(task, user) as activation:
+        referral = _branch_referral(activation)
+        now = timezone.now()
+        reason = reason.strip()
+        if action == "accept":
+            referral.status = Referral.Status.REFUSAL_ACCEPTED
+            referral.finished_at = now
+            referral.due_at = None
+            summary = _("%(agency)s's refusal accepted")
+        elif action == "reconsider":
+            if referral.reconsideration_requested_at:
+                raise ValidationError(_("Reconsideration has already been requested once."))
+            if referral.due_at and now > referral.due_at:
+                raise ValidationError(
+                    _("The 3 days for requesting reconsideration ended on %(due)s.")
+                    % {"due": timezone.localtime(referral.due_at).strftime("%Y-%m-%d %H:%M")}
+                )
+            if not reason:
+                raise ValidationError(_("Give the grounds for reconsideration."))
+            referral.status = Referral.Status.RECONSIDERATION
+            referral.reconsideration_reason = reason
+            referral.reconsideration_requested_at = now
+            referral.due_at = rule_due("reconsideration_decision", now)
+            summary = _("Reconsideration requested from %(agency)s")
+        elif action == "supervise":
+            if referral.channel != Referral.Channel.CRIMINAL or not referral.copy_to_id:
+                raise ValidationError(
+                    _("Filing supervision applies to criminal referrals copied to a procuratorate.")
+                )
+            if referral.supervision_requested_at:
+                raise ValidationError(_("Filing supervision has already been requested."))
+            if not reason:
+                raise ValidationError(_("Give the grounds for filing supervision."))
+            referral.status = Referral.Status.SUPERVISION
+            referral.supervision_reason = reason
+            referral.supervision_requested_at = now
+            referral.due_at = rule_due("supervision_explanation", now)
+            summary = _("Filing supervision of %(agency)s requested")
+        else:
+            raise ValidationError(_("Unknown action."))
+        referral.save()
+        _audit_step(
+            user=user,
+            case=referral.case,
+            agency=referral.from_agency,
+            action=f"referral.refusal_{action}",
+            summary=lazy_summary(summary, agency=referral.to_agency.name),
+            data={"referral": referral.pk, "reason": reason},
+        )
+    return referral
+
+
+def referral_reconsider(*, task, user, accept: bool, reason: str) -> Referral:
+    """The receiver's reconsideration decision: accept the case after all, or uphold."""
+    with _acting_on(task, user) as activation:
+        referral = _branch_referral(activation)
+        if not reason.strip():
+            raise ValidationError(_("Give the reasons for the reconsideration decision."))
+        now = timezone.now()
+        referral.reconsideration_decided_at = now
+        referral.reconsideration_decision = reason.strip()
+        if accept:
+            _accepted(referral, now)
+        else:
+            referral.status = Referral.Status.REFUSED
+            referral.due_at = rule_due("reconsideration_request", now)
+        referral.save()
+        _audit_step(
+            user=user,
+            case=referral.case,
+            agency=referral.to_agency,
+            action="referral.reconsidered." + ("accepted" if accept else "upheld"),
+            summary=lazy_summary(
+                _("Reconsideration by %(agency)s: %(decision)s"),
+                agency=referral.to_agency.name,
+                decision=_("accepted") if accept else _("refusal upheld"),
+            ),
+            data={"referral": referral.pk, "reason": reason.strip()},
+        )
+    return referral
+
+
+def referral_supervise(*, task, user, outcome: str, note: str) -> Referral:
+    """The procuratorate's filing supervision: the reasons for not filing are sound, or it
+    notifies the police to file (they must within 15 days)."""
+    with _acting_on(task, user) as activation:
+        referral = _branch_referral(activation)
+        if outcome not in Referral.Supervision.values:
+            raise ValidationError(_("Unknown action."))
+        if not note.strip():
+            raise ValidationError(_("Record the police's explanation and your assessment."))
+        now = timezone.now()
+        referral.supervision_outcome = outcome
+        referral.supervision_note = note.strip()
+        referral.supervision_decided_at = now
+        if outcome == Referral.Supervision.NOTICE_TO_FILE:
+            referral.status = Referral.Status.NOTICE_TO_FILE
+            referral.due_at = rule_due("supervision_filing", now)
+        else:
+            referral.status = Referral.Status.REFUSAL_ACCEPTED
+            referral.finished_at = now
+            referral.due_at = None
+        referral.save()
+        _audit_step(
+            user=user,
+            case=referral.case,
+            agency=referral.copy_to,
+            action=f"referral.supervision.{outcome}",
+            summary=lazy_summary(
+                _("Filing supervision by %(agency)s: %(outcome)s"),
+                agency=referral.copy_to.name,
+                outcome=Referral.Supervision(outcome).label,
+            ),
+            data={"referral": referral.pk, "note": note.strip()},
+        )
+    return referral
+
+
+def referral_file_on_notice(*, task, user, note: str) -> Referral:
+    """The police file the case on the procuratorate's notice."""
+    with _acting_on(task, user) as activation:
+        referral = _branch_referral(activation)
+        if not note.strip():
+            raise ValidationError(_("Give the filing decision's number and date."))
+        referral.decision_reason = note.strip()
+        _accepted(referral, timezone.now())
+        referral.save()
+        _audit_step(
+            user=user,
+            case=referral.case,
+            agency=referral.to_agency,
+            action="referral.filed_on_notice",
+            summary=lazy_summary(
+                _("%(agency)s filed the case on notice"), agency=referral.to_agency.name
+            ),
+            data={"referral": referral.pk, "note": note.strip()},
+        )
+    return referral
+
+
+def referral_handover(*, task, user, note: str, files: list) -> Referral:
+    """The sender hands over the items and material after a criminal filing (3 days)."""
+    with _acting_on(task, user) as activation:
+        referral = _branch_referral(activation)
+        if not note.strip():
+            raise ValidationError(_("List what was handed over, to whom and when."))
+        for upload in files:
+            evidence_add(
+                case=referral.case,
+                user=user,
+                upload=upload,
+                referral=referral,
+                description="移交清单",
+            )
+        now = timezone.now()
+        referral.handover_at = now
+        referral.handover_note = note.strip()
+        referral.due_at = rule_due("progress_report", now)
+        referral.save()
+        _audit_step(
+            user=user,
+            case=referral.case,
+            agency=referral.from_agency,
+            action="referral.evidence_handed_over",
+            summary=lazy_summary(
+                _("Evidence handed over to %(agency)s"), agency=referral.to_agency.name
+            ),
+            data={"referral": referral.pk, "note": note.strip(), "files": len(files)},
+        )
+    return referral
+
+
 def referral_report(
-    *, task, user, outcome: str, recovered: Decimal, fines: Decimal, files: list
+    *,
+    task,
+    user,
+    outcome: str,
+    recovered: Decimal,
+    fines: Decimal,
+    files: list,
+    outcomes: list[str] | None = None,
 ) -> Referral:
     """The receiver's result (处理结果反馈): what was done, money recovered and fined."""
     with _acting_on(task, user) as activation:
         referral = _branch_referral(activation)
         if not outcome.strip():
             raise ValidationError(_("Describe the result."))
+        outcomes = list(outcomes or [])
+        if not outcomes or set(outcomes) - set(Referral.Outcome.values):
+            raise ValidationError(_("Choose what the result was."))
         for upload in files:
             evidence_add(
                 case=referral.case,
@@ -426,6 +622,7 @@ def referral_report(
             )
         referral.status = Referral.Status.RESULT_REPORTED
         referral.decision_reason = outcome.strip()
+        referral.outcomes = outcomes
         referral.recovered, referral.fines = recovered, fines
         referral.finished_at = timezone.now()
         referral.due_at = None
@@ -439,17 +636,93 @@ def referral_report(
             summary=lazy_summary(
                 _("%(agency)s reported its result"), agency=referral.to_agency.name
             ),
-            data={"referral": referral.pk, "recovered": recovered, "fines": fines},
+            data={
+                "referral": referral.pk,
+                "outcomes": outcomes,
+                "recovered": recovered,
+                "fines": fines,
+            },
+        )
+    return referral
+
+
+def referral_hand_back(*, task, user, reason: str) -> Referral:
+    """公安 hands the case back for administrative handling: a referral the other way.
+
+    The criminal referral is finished as handed back; the reverse referral (parent = it)
+    goes to the agency that sent the case, and the branch goes on with it (flows.hand_back).
+    """
+    with _acting_on(task, user) as activation:
+        referral = _branch_referral(activation)
+        if referral.to_agency.kind != Agency.Kind.PUBLIC_SECURITY:
+            raise ValidationError(
+                _("Only the police hand a case back for administrative handling.")
+            )
+        if not reason.strip():
+            raise ValidationError(_("Say why the facts do not call for criminal liability."))
+        now = timezone.now()
+        referral.status = Referral.Status.HANDED_BACK
+        referral.decision_reason = reason.strip()
+        referral.finished_at = now
+        referral.due_at = None
+        referral.save()
+        referral_create(
+            case=referral.case,
+            user=user,
+            from_agency=referral.to_agency,
+            to_agency=referral.from_agency,
+            channel=Referral.Channel.ADMINISTRATIVE,
+            summary=f"经审查，{reason.strip()}现将该案退回你单位依法作行政处理。",
+            parent=referral,
+        )
+        _audit_step(
+            user=user,
+            case=referral.case,
+            agency=referral.to_agency,
+            action="referral.handed_back",
+            summary=lazy_summary(
+                _("%(agency)s handed the case back for administrative handling"),
+                agency=referral.to_agency.name,
+            ),
+            data={"referral": referral.pk, "reason": reason.strip()},
         )
     return referral
 
 
 def case_close(
-    *, task, user, note: str, recovered: Decimal = Decimal("0"), fines: Decimal = Decimal("0")
+    *,
+    task,
+    user,
+    note: str,
+    recovered: Decimal = Decimal("0"),
+    fines: Decimal = Decimal("0"),
+    refer_to: list[dict] | None = None,
 ) -> Case:
-    """Close the case; totals are the referrals' results plus what the agency itself did."""
+    """Close the case with its totals — or refer it to further agencies first (一案多处).
+
+    Totals are the referrals' results plus what the agency itself recovered and fined.
+    Referring further is a leader's decision, like the first referral.
+    """
     with _acting_on(task, user) as activation:
         case = Case.objects.select_for_update().get(pk=activation.process.case.pk)
+        if refer_to:
+            if not can(user, Ability.APPROVE_CASE):
+                raise ValidationError(_("Only the agency leader may refer the case further."))
+            case.status = Case.Status.REFERRED
+            case.save()
+            for item in refer_to:
+                referral_create(case=case, user=user, **item)
+            _audit_step(
+                user=user,
+                case=case,
+                action="case.referred_further",
+                summary=lazy_summary(
+                    _("Referred further to %(agencies)s"),
+                    agencies="、".join(item["to_agency"].name for item in refer_to),
+                ),
+                data={"referrals": [item["to_agency"].pk for item in refer_to], "note": note},
+            )
+            return case
         totals = case.referrals.aggregate(r=Sum("recovered"), f=Sum("fines"))
         case.recovered_total = (totals["r"] or Decimal("0")) + recovered
         case.fines_total = (totals["f"] or Decimal("0")) + fines
@@ -469,3 +742,247 @@ def case_close(
             },
         )
     return case
+
+
+# -- withdrawal, extensions, progress and comments ---------------------------------------
+
+
+def _open_branch_task(referral: Referral):
+    """The open human task of a referral's branch (there is exactly one while it runs)."""
+    from workflow.models import CaseTask
+
+    case_task = (
+        CaseTask.objects.filter(referral=referral, task__status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        .select_related("task")
+        .first()
+    )
+    return case_task.task if case_task else None
+
+
+def may_withdraw(user, referral: Referral) -> bool:
+    """The leader of the agency that sent it (or that originated the case) may withdraw it."""
+    return (
+        not referral.is_finished
+        and can(user, Ability.APPROVE_CASE)
+        and user.agency_id in (referral.from_agency_id, referral.case.agency_id)
+        and user.agency_id != referral.to_agency_id
+    )
+
+
+def referral_withdraw(*, referral: Referral, user, reason: str) -> Referral:
+    """Withdraw a referral at whatever open step its branch is (reasons required).
+
+    The branch's open task is completed with the outcome "withdrawn" (not cancelled): its
+    timers are then cancelled by viewflow and the branch reaches the Join like any finished
+    one. Cancelling would leave both broken in viewflow 2.4 (shared/domain.md).
+    """
+    if not reason.strip():
+        raise ValidationError(_("Give the reasons for withdrawing the referral."))
+    task = _open_branch_task(referral)
+    if task is None:
+        raise AlreadyHandled(referral.pk)
+    with task.activation() as activation:
+        if task.status in (STATUS.DONE, STATUS.CANCELED):
+            raise AlreadyHandled(task.pk)
+        referral = _branch_referral(activation)
+        if not may_withdraw(user, referral):
+            raise PermissionDenied
+        if task.status == STATUS.NEW:
+            activation.assign(user)
+        else:
+            task.owner = user  # the withdrawing leader completes the step
+        activation.start(None)
+        now = timezone.now()
+        referral.status = Referral.Status.WITHDRAWN
+        referral.withdrawal_reason = reason.strip()
+        referral.finished_at = now
+        referral.due_at = None
+        referral.save()
+        _audit_step(
+            user=user,
+            case=referral.case,
+            action="referral.withdrawn",
+            summary=lazy_summary(
+                _("Referral to %(agency)s withdrawn"), agency=referral.to_agency.name
+            ),
+            data={"referral": referral.pk, "reason": reason.strip(), "step": task.flow_task.name},
+        )
+        activation.execute()
+    return referral
+
+
+EXTENSION_STEPS = (
+    "police_filing_extension_10",
+    "police_filing_extension_30",
+    "police_filing_extension_plus30",
+)
+
+
+def next_extension(referral: Referral) -> str | None:
+    """Which extension the police may ask for next (3 → 10 → 30 → +30 days), if any."""
+    if referral.channel != Referral.Channel.CRIMINAL or referral.status != Referral.Status.SIGNED:
+        return None
+    approved = referral.extensions.filter(status="approved").count()
+    return EXTENSION_STEPS[approved] if approved < len(EXTENSION_STEPS) else None
+
+
+def extension_request(*, referral: Referral, user, reason: str):
+    """The receiving liaison asks for more time to decide on filing, with reasons."""
+    from cases.models import Extension
+
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update().select_related("to_agency").get(pk=referral.pk)
+        )
+        if user.agency_id != referral.to_agency_id or not can(user, Ability.RECEIVE_REFERRAL):
+            raise PermissionDenied
+        rule = next_extension(referral)
+        if rule is None:
+            raise ValidationError(_("This referral's decision period cannot be extended further."))
+        if referral.extensions.filter(status="pending").exists():
+            raise ValidationError(_("An extension request is already awaiting approval."))
+        if not reason.strip():
+            raise ValidationError(_("Give the reasons for the extension."))
+        start = referral.due_at if rule.endswith("plus30") else referral.signed_at
+        new_due = rule_due(rule, start)
+        if new_due <= referral.due_at:
+            raise ValidationError(_("The extension would not give more time."))
+        superior = referral.to_agency.superior if rule.endswith("plus30") else None
+        extension = Extension.objects.create(
+            referral=referral,
+            rule=rule,
+            reason=reason.strip(),
+            requested_by=user,
+            requested_at=timezone.now(),
+            approver_agency=superior or referral.to_agency,
+            old_due_at=referral.due_at,
+            new_due_at=new_due,
+        )
+        _audit_step(
+            user=user,
+            case=referral.case,
+            action="referral.extension_requested",
+            summary=lazy_summary(
+                _("%(agency)s asked to extend the filing decision to %(due)s"),
+                agency=referral.to_agency.name,
+                due=timezone.localtime(new_due).strftime("%Y-%m-%d"),
+            ),
+            data={"referral": referral.pk, "rule": rule, "reason": reason.strip()},
+        )
+    return extension
+
+
+def extension_decide(*, extension, user, approve: bool, note: str = ""):
+    """A leader of the approving agency approves (the due time and timers move) or refuses."""
+    from cases.models import Extension
+    from workflow import escalation
+    from workflow.models import CaseTask
+
+    with transaction.atomic():
+        extension = Extension.objects.select_for_update().get(pk=extension.pk)
+        if extension.status != Extension.Status.PENDING:
+            raise AlreadyHandled(extension.pk)
+        if user.agency_id != extension.approver_agency_id or not can(user, Ability.APPROVE_CASE):
+            raise PermissionDenied
+        if user.pk == extension.requested_by_id:
+            raise ValidationError(_("The person who asked cannot approve their own extension."))
+        if not approve and not note.strip():
+            raise ValidationError(_("Give the reasons for refusing the extension."))
+        referral = Referral.objects.select_for_update().get(pk=extension.referral_id)
+        now = timezone.now()
+        extension.decided_by, extension.decided_at = user, now
+        extension.decision_note = note.strip()
+        extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
+        extension.save()
+        if approve:
+            referral.due_at = extension.new_due_at
+            referral.save(update_fields=["due_at"])
+            case_task = CaseTask.objects.filter(
+                referral=referral, task__status__in=[STATUS.NEW, STATUS.ASSIGNED]
+            ).first()
+            if case_task:
+                escalation.reschedule(case_task, extension.new_due_at)
+        _audit_step(
+            user=user,
+            case=referral.case,
+            action="referral.extension_" + ("approved" if approve else "refused"),
+            summary=lazy_summary(
+                _("Extension for %(agency)s %(decision)s"),
+                agency=referral.to_agency.name,
+                decision=Extension.Status(extension.status).label,
+            ),
+            data={
+                "referral": referral.pk,
+                "rule": extension.rule,
+                "new_due_at": extension.new_due_at,
+                "note": note.strip(),
+            },
+        )
+    return extension
+
+
+MAX_COMMENT = 2000
+
+
+def comment_add(*, case: Case, user, body: str, referral: Referral | None = None):
+    """A comment on a case (or on one referral), or a receiver's progress report.
+
+    A progress report on an accepted referral moves its next report due 30 days on.
+    """
+    from cases.models import Comment
+    from workflow import escalation
+    from workflow.models import CaseTask
+
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write something first."))
+    if len(body) > MAX_COMMENT:
+        raise ValidationError(
+            _("A comment is at most %(limit)d characters.") % {"limit": MAX_COMMENT}
+        )
+    if referral is None and user.agency_id != case.agency_id:
+        raise ValidationError(_("Comment on your own agency's referral."))
+    if referral is not None:
+        referral = Referral.objects.get(pk=referral.pk, case=case)  # its state now
+    is_progress = bool(
+        referral
+        and referral.to_agency_id == user.agency_id
+        and referral.status == Referral.Status.ACCEPTED
+    )
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            case=case,
+            referral=referral,
+            author=user,
+            agency=user.agency,
+            body=body,
+            is_progress=is_progress,
+            created_at=timezone.now(),
+        )
+        if is_progress:
+            due = rule_due("progress_report", comment.created_at)
+            Referral.objects.filter(pk=referral.pk).update(due_at=due)
+            case_task = CaseTask.objects.filter(
+                referral=referral, task__status__in=[STATUS.NEW, STATUS.ASSIGNED]
+            ).first()
+            if case_task:
+                escalation.reschedule(case_task, due)
+        _audit_step(
+            user=user,
+            case=case,
+            action="case.progress_reported" if is_progress else "case.commented",
+            summary=lazy_summary(
+                _("Progress reported by %(agency)s") if is_progress else _("Comment by %(agency)s"),
+                agency=user.agency.name,
+            ),
+            data={"referral": referral.pk if referral else None, "comment": comment.pk},
+        )
+    return comment
+
+
+def reminders_mark_read(*, user) -> int:
+    from workflow.models import Reminder
+
+    return Reminder.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -7,19 +7,25 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from viewflow.fsm import TransitionNotAllowed
-from viewflow.workflow import chart
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
 from agencies.access import Ability, can, require
 from audit.models import AuditEvent
 from cases import forms, selectors, services
-from cases.access import access_case, access_evidence, access_task
+from cases.access import (
+    access_case,
+    access_evidence,
+    access_extension,
+    access_referral,
+    access_task,
+)
 from cases.models import Case, Referral
+from workflow.models import DeadlineRule
 
 PAGE = 30
 
@@ -52,8 +58,43 @@ def case_list(request):
 @login_required
 def task_list(request, box: str):
     lists = {"inbox": selectors.inbox, "queue": selectors.queue, "archive": selectors.archive}
-    tasks = lists[box](user=request.user)
-    return render(request, "cases/task_list.html", {"page": _page(request, tasks), "box": box})
+    filters = forms.TaskFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    tasks = selectors.filter_tasks(lists[box](user=request.user), **chosen)
+    inbox = box == "inbox"
+    reminders = selectors.unread_reminders(user=request.user) if inbox else []
+    extensions = selectors.pending_extensions(user=request.user) if inbox else []
+    return render(
+        request,
+        "cases/task_list.html",
+        {
+            "page": _page(request, tasks),
+            "box": box,
+            "filters": filters,
+            "reminders": reminders,
+            "extensions": extensions,
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def reminders_read(request):
+    services.reminders_mark_read(user=request.user)
+    return redirect("cases:inbox")
+
+
+@require_safe
+@login_required
+def supervision_list(request):
+    """督办: tasks overdue past the leader's reminder, for the joint-meeting office."""
+    require(request.user, Ability.RUN_MEETINGS)
+    return render(
+        request,
+        "cases/supervision_list.html",
+        {"page": _page(request, selectors.supervised_tasks()), "now": timezone.now()},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,11 +128,39 @@ def case_create(request):
     return render(request, "cases/case_form.html", {"form": form, "subjects": subjects})
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 @login_required
 def case_detail(request, pk: int):
     case = access_case(request.user, pk)
     referrals = list(selectors.case_referrals(user=request.user, case=case))
+    own = case.agency_id == request.user.agency_id
+    commentable = [
+        r for r in referrals if request.user.agency_id in (r.from_agency_id, r.to_agency_id)
+    ]
+    comment_form = forms.CommentForm(
+        request.POST or None,
+        referrals=Referral.objects.filter(pk__in=[r.pk for r in commentable]).select_related(
+            "to_agency"
+        ),
+        own_case=own,
+    )
+    may_comment = (own or commentable) and not can(request.user, Ability.READ_ALL_CASES)
+    if request.method == "POST":
+        if not may_comment:
+            raise Http404
+        if comment_form.is_valid():
+            try:
+                services.comment_add(
+                    case=case,
+                    user=request.user,
+                    body=comment_form.cleaned_data["body"],
+                    referral=comment_form.cleaned_data["referral"],
+                )
+            except ValidationError as exc:
+                comment_form.add_error(None, exc)
+            else:
+                messages.success(request, _("Comment added."))
+                return redirect("cases:detail", case.pk)
     visible_ids = {r.pk for r in referrals}
     hidden = (
         Referral.objects.filter(case=case).exclude(pk__in=visible_ids).values_list("pk", flat=True)
@@ -101,7 +170,6 @@ def case_detail(request, pk: int):
         .exclude(data__referral__in=list(hidden))
         .order_by("seq")
     )
-    own = case.agency_id == request.user.agency_id
     evidence = case.evidence.filter(Q(referral__isnull=True) | Q(referral__in=visible_ids))
     tasks = (
         case.process.task_set.filter(flow_task_type="HUMAN")
@@ -109,10 +177,17 @@ def case_detail(request, pk: int):
         .select_related("owner")
     )
     documents = selectors.referral_documents(referrals)
+    extensions = selectors.referral_extensions(referrals)
     for referral in referrals:
         referral.docs = documents.get(referral.pk, [])
-    grid = chart.calc_layout_data(case.process.flow_class)
-    chart.calc_cell_status(case.process.flow_class, grid, case.process.pk)
+        referral.extension_list = extensions.get(referral.pk, [])
+        referral.may_withdraw = services.may_withdraw(request.user, referral)
+        referral.may_extend = (
+            referral.to_agency_id == request.user.agency_id
+            and can(request.user, Ability.RECEIVE_REFERRAL)
+            and services.next_extension(referral) is not None
+            and not any(e.status == "pending" for e in referral.extension_list)
+        )
     return render(
         request,
         "cases/case_detail.html",
@@ -127,10 +202,18 @@ def case_detail(request, pk: int):
             "open_tasks": [
                 t for t in tasks if (t.data or {}).get("agency_id") == request.user.agency_id
             ],
-            # drawn by viewflow from the flow's own node titles and task states: no user text
-            "chart": mark_safe(chart.grid_to_svg(grid)),  # noqa: S308
+            "chart": _chart(case),
+            "comments": selectors.case_comments(case=case, referrals=referrals),
+            "comment_form": comment_form if may_comment else None,
+            "now": timezone.now(),
         },
     )
+
+
+def _chart(case):
+    from workflow.chart import process_chart_svg  # the flow imports these views
+
+    return process_chart_svg(case.process)
 
 
 @require_safe
@@ -153,23 +236,31 @@ STEP_FORMS = {
     "receive": forms.ReceiveForm,
     "supplement": forms.SupplementForm,
     "decide": forms.ReferralDecideForm,
-    "report": forms.ReportForm,
+    "respond": forms.RespondForm,
+    "reconsider": forms.ReconsiderForm,
+    "supervise": forms.SuperviseForm,
+    "file_on_notice": forms.FileOnNoticeForm,
+    "handover": forms.HandoverForm,
+    "investigate": forms.InvestigateForm,
     "close": forms.CloseForm,
 }
 
 
+def _referrals_to(agencies, summary):
+    return [
+        {"to_agency": agency, "channel": forms.channel_for(agency), "summary": summary}
+        for agency in agencies
+    ]
+
+
 def _complete(step, task, user, data):
     if step == "approve":
-        referrals = [
-            {"to_agency": agency, "channel": forms.channel_for(agency), "summary": data["summary"]}
-            for agency in data["to_agencies"]
-        ]
         return services.case_decide(
             task=task,
             user=user,
             decision=data["decision"],
             reason=data["reason"],
-            referrals=referrals,
+            referrals=_referrals_to(data["to_agencies"], data["summary"]),
         )
     if step == "receive":
         return services.referral_receive(
@@ -183,11 +274,32 @@ def _complete(step, task, user, data):
         return services.referral_decide(
             task=task, user=user, accept=data["accept"], reason=data["reason"]
         )
-    if step == "report":
+    if step == "respond":
+        return services.referral_respond(
+            task=task, user=user, action=data["action"], reason=data["reason"]
+        )
+    if step == "reconsider":
+        return services.referral_reconsider(
+            task=task, user=user, accept=data["accept"], reason=data["reason"]
+        )
+    if step == "supervise":
+        return services.referral_supervise(
+            task=task, user=user, outcome=data["outcome"], note=data["note"]
+        )
+    if step == "file_on_notice":
+        return services.referral_file_on_notice(task=task, user=user, note=data["note"])
+    if step == "handover":
+        return services.referral_handover(
+            task=task, user=user, note=data["note"], files=data["files"]
+        )
+    if step == "investigate":
+        if data["action"] == "hand_back":
+            return services.referral_hand_back(task=task, user=user, reason=data["reason"])
         return services.referral_report(
             task=task,
             user=user,
             outcome=data["outcome"],
+            outcomes=data["outcomes"],
             recovered=data["recovered"],
             fines=data["fines"],
             files=data["files"],
@@ -199,6 +311,7 @@ def _complete(step, task, user, data):
             note=data["note"],
             recovered=data["recovered"] or Decimal("0"),
             fines=data["fines"] or Decimal("0"),
+            refer_to=_referrals_to(data["refer_to"], data["summary"]),
         )
     raise Http404
 
@@ -213,11 +326,15 @@ def task_page(request, pk: int, **kwargs):
     node = task.flow_task
     referral = None
     if "referral_id" in (task.data or {}):
-        referral = Referral.objects.select_related("to_agency", "from_agency").get(
+        referral = Referral.objects.select_related("to_agency", "from_agency", "copy_to").get(
             pk=task.data["referral_id"]
         )
     form_class = STEP_FORMS[step]
-    kwargs = {"case": case} if form_class is forms.DecideForm else {}
+    kwargs = {}
+    if form_class in (forms.DecideForm, forms.CloseForm):
+        kwargs["case"] = case
+    elif form_class in (forms.RespondForm, forms.InvestigateForm):
+        kwargs["referral"] = referral
     form = form_class(request.POST or None, request.FILES or None, **kwargs)
     open_task = task.status in (STATUS.NEW, STATUS.ASSIGNED)
     may_act = open_task and (
@@ -260,6 +377,15 @@ def task_page(request, pk: int, **kwargs):
             "title": node.task_title,
             "description": node.task_description,
             "may_act": may_act,
+            "case_task": getattr(task, "case_task", None),
+            "may_extend": bool(
+                referral
+                and may_act
+                and step == "decide"
+                and services.next_extension(referral)
+                and not referral.extensions.filter(status="pending").exists()
+            ),
+            "now": timezone.now(),
         },
     )
 
@@ -276,3 +402,110 @@ def task_claim(request, pk: int):
     except PermissionDenied:
         raise Http404 from None
     return redirect("cases:task", task.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def referral_withdraw(request, pk: int):
+    referral = access_referral(request.user, pk)
+    if not services.may_withdraw(request.user, referral):
+        raise Http404
+    form = forms.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_withdraw(
+                referral=referral, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.AlreadyHandled:
+            messages.info(request, _("This referral has already finished."))
+            return redirect("cases:detail", referral.case_id)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The referral was withdrawn."))
+            return redirect("cases:detail", referral.case_id)
+    return render(
+        request,
+        "cases/referral_action.html",
+        {"referral": referral, "form": form, "title": _("Withdraw the referral")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def extension_request(request, pk: int):
+    referral = access_referral(request.user, pk)
+    if referral.to_agency_id != request.user.agency_id or not can(
+        request.user, Ability.RECEIVE_REFERRAL
+    ):
+        raise Http404
+    form = forms.ExtensionRequestForm(request.POST or None)
+    rule = services.next_extension(referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.extension_request(
+                referral=referral, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The extension request awaits the leader's approval."))
+            return redirect("cases:detail", referral.case_id)
+    return render(
+        request,
+        "cases/referral_action.html",
+        {
+            "referral": referral,
+            "form": form,
+            "title": _("Ask for an extension"),
+            "rule": DeadlineRule.objects.filter(code=rule).first() if rule else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def extension_decide(request, pk: int):
+    extension = access_extension(request.user, pk)
+    may_decide = (
+        extension.status == "pending"
+        and request.user.agency_id == extension.approver_agency_id
+        and can(request.user, Ability.APPROVE_CASE)
+        and request.user.pk != extension.requested_by_id
+    )
+    form = forms.ExtensionDecideForm(request.POST or None)
+    if request.method == "POST":
+        if not may_decide:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.extension_decide(
+                    extension=extension,
+                    user=request.user,
+                    approve=form.cleaned_data["approve"],
+                    note=form.cleaned_data["note"],
+                )
+            except services.AlreadyHandled:
+                messages.info(request, _("This request has already been decided."))
+                return redirect("cases:inbox")
+            except PermissionDenied:
+                raise Http404 from None
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Decision recorded."))
+                return redirect("cases:inbox")
+    return render(
+        request,
+        "cases/extension.html",
+        {
+            "extension": extension,
+            "form": form,
+            "may_decide": may_decide,
+            "rule": DeadlineRule.objects.filter(code=extension.rule).first(),
+        },
+    )

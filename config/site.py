@@ -66,6 +66,7 @@ class CasesApp(XietongApplication):
         (_("Done by me"), "archive", "task_alt"),
         (_("All cases"), "index", "folder_shared"),
         (_("Register a clue"), "create", "add", Ability.REGISTER_CASE),
+        (_("Supervision (督办)"), "supervision", "assignment_late", Ability.RUN_MEETINGS),
     )
 
     index_path = path("", case_views.case_list, name="index")
@@ -77,6 +78,13 @@ class CasesApp(XietongApplication):
     evidence_path = path("evidence/<int:pk>/", case_views.evidence_download, name="evidence")
     task_path = path("tasks/<int:pk>/", case_views.task_page, name="task")
     claim_path = path("tasks/<int:pk>/claim/", case_views.task_claim, name="claim")
+    reminders_path = path("inbox/read/", case_views.reminders_read, name="reminders_read")
+    supervision_path = path("supervision/", case_views.supervision_list, name="supervision")
+    withdraw_path = path(
+        "referrals/<int:pk>/withdraw/", case_views.referral_withdraw, name="withdraw"
+    )
+    extend_path = path("referrals/<int:pk>/extend/", case_views.extension_request, name="extend")
+    extension_path = path("extensions/<int:pk>/", case_views.extension_decide, name="extension")
 
 
 class DocumentsApp(XietongApplication):

@@ -5,6 +5,8 @@ plus 省纪委监委, 省药监局 and three Changchun agencies.
 Every person here is fictional. All demo accounts share DEMO_PASSWORD.
 """
 
+from django.contrib.auth.hashers import make_password
+
 from agencies import services
 from agencies.models import Agency, Region, Role
 
@@ -190,10 +192,12 @@ def seed_directory() -> dict:
             is_active=True,
         )
 
+    # one hash for every demo account: hashing 48 times costs half a minute
+    demo_hash = make_password(DEMO_PASSWORD)
     for username, agency_key, full_name, title, roles in PEOPLE:
         person = services.person_ensure(
             username=username,
-            password=DEMO_PASSWORD,
+            password_hash=demo_hash,
             full_name=full_name,
             agency=agencies[agency_key],
             title=title,
@@ -207,7 +211,7 @@ def seed_directory() -> dict:
 
     services.person_ensure(
         username="admin",
-        password=DEMO_PASSWORD,
+        password_hash=demo_hash,
         full_name="系统管理员",
         agency=None,
         title="信息中心",

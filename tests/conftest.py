@@ -39,6 +39,7 @@ def ensure_reference_data() -> None:
 
     for module in (
         "workflow.migrations.0002_statutory_deadlines",
+        "workflow.migrations.0004_more_deadlines",
         "cases.migrations.0002_violation_catalogue",
     ):
         importlib.import_module(module).seed(apps, None)
@@ -103,3 +104,20 @@ def outsider(other_agency):
     return UserFactory(
         username="outsider", full_name="沈立新", agency=other_agency, roles=[Role.LIAISON]
     )
+
+
+@pytest.fixture
+def world(db):
+    """The demo directory's agencies and people (no demo cases), by username."""
+    from agencies.models import User
+    from demo.directory import seed_directory
+
+    seed_directory()
+    return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture
+def agencies(world):
+    from agencies.models import Agency
+
+    return {a.short_name: a for a in Agency.objects.all()}

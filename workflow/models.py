@@ -1,5 +1,6 @@
 """Deadline rules and the working-day calendar they count in."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,3 +69,83 @@ class CaseProcess(Process):
     class Meta:
         verbose_name = _("case process")
         verbose_name_plural = _("case processes")
+
+
+class CaseTask(models.Model):
+    """Who acts on a human task of a case, by when, and how far it has been escalated.
+
+    One row per human task, written when the task is created (workflow/nodes.py). It is the
+    indexed side of viewflow's task table: the agency's queue, the overdue and due-today
+    filters and the 督办 list read it instead of the task's JSON data.
+    """
+
+    class Escalation(models.IntegerChoices):
+        NONE = 0, _("On time")
+        OVERDUE = 1, _("Overdue: assignee reminded")
+        LEADER = 2, _("Overdue: agency leader reminded")
+        SUPERVISED = 3, _("Supervised by the joint-meeting office (督办)")
+
+    task = models.OneToOneField(
+        "viewflow.Task", primary_key=True, on_delete=models.CASCADE, related_name="case_task"
+    )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="+"
+    )
+    referral = models.ForeignKey(
+        "cases.Referral",
+        verbose_name=_("referral"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("acting agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ability = models.CharField(_("ability needed"), max_length=40)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    escalation = models.PositiveSmallIntegerField(
+        _("escalation"), choices=Escalation.choices, default=Escalation.NONE
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case task")
+        verbose_name_plural = _("case tasks")
+        indexes = [
+            models.Index(fields=["agency", "due_at"]),
+            models.Index(fields=["escalation", "due_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} {self.agency_id} {self.due_at}"
+
+
+class Reminder(models.Model):
+    """An in-app reminder about an overdue task (to its assignee, then to the leader)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    case_task = models.ForeignKey(CaseTask, on_delete=models.CASCADE, related_name="reminders")
+    level = models.PositiveSmallIntegerField(_("level"), choices=CaseTask.Escalation.choices)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "case_task", "level"], name="one_reminder_per_level"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return f"{self.recipient_id} {self.case_task_id} {self.level}"

@@ -10,6 +10,8 @@ agency, the referral's receiver or its sender) is stamped into `task.data` at cr
 only people of that agency holding the node's ability may claim or complete it.
 """
 
+from datetime import UTC, datetime
+
 from viewflow import this
 from viewflow.workflow import Activation, flow
 from viewflow.workflow.exceptions import FlowRuntimeError
@@ -17,6 +19,10 @@ from viewflow.workflow.nodes import SplitActivation
 from viewflow.workflow.token import Token
 
 from agencies.access import can
+from workflow.calendar_rules import rule_due
+from workflow.models import CaseTask
+
+NEVER = datetime(9999, 1, 1, tzinfo=UTC)
 
 BRANCH_KEYS = ("referral_id",)
 
@@ -67,38 +73,105 @@ class BranchIf(InheritBranch, flow.If):
     pass
 
 
+class BranchSwitch(InheritBranch, flow.Switch):
+    pass
+
+
 class BranchFunction(InheritBranch, flow.Function):
     pass
 
 
+class HandBack(InheritBranch, flow.Function):
+    """公安 hands a case back (行政处理): the branch goes on with the reverse referral.
+
+    The hand-back is a referral in the other direction (parent = the criminal referral); from
+    this node on, the branch's tasks carry the reverse referral, so its receiver is the agency
+    that first sent the case.
+    """
+
+    def _create(self, prev_activation, token, data=None, seed=None):
+        from cases.models import Referral
+
+        previous = (prev_activation.task.data or {}).get("referral_id")
+        reverse = Referral.objects.filter(parent_id=previous).order_by("-pk").first()
+        data = {"referral_id": reverse.pk} if reverse else None
+        return super()._create(prev_activation, token, data=data, seed=seed)
+
+
 def acting_agency_id(process, data: dict, side: str) -> int:
-    """Which agency acts on a task: origin (the case's agency), receiver or sender."""
+    """Which agency acts on a task: origin, receiver, sender or the copied procuratorate."""
     if side == "origin":
         return process.case.agency_id
     from cases.models import Referral
 
-    referral = Referral.objects.only("from_agency_id", "to_agency_id").get(pk=data["referral_id"])
-    return referral.to_agency_id if side == "receiver" else referral.from_agency_id
+    referral = Referral.objects.only("from_agency_id", "to_agency_id", "copy_to_id").get(
+        pk=data["referral_id"]
+    )
+    return {
+        "receiver": referral.to_agency_id,
+        "sender": referral.from_agency_id,
+        "procuratorate": referral.copy_to_id,
+    }[side]
 
 
 class AgencyTask(InheritBranch, flow.View):
-    """A human task that belongs to one agency and needs one ability (agencies.access)."""
+    """A human task that belongs to one agency and needs one ability (agencies.access).
 
-    def __init__(self, view, *, ability, side="origin", **kwargs):
+    `due` says by when: a deadline rule code counted from the task's creation, or
+    "referral" for the due time the service just set on the branch's referral. Tasks with a
+    due time get three non-interrupting timers (`escalating()`): at the due time the assignee
+    is reminded, then the agency leader, then the task is listed for the joint-meeting
+    office (督办). viewflow cancels the timers when the task is finished.
+    """
+
+    def __init__(self, view, *, ability, side="origin", due=None, **kwargs):
         super().__init__(view, **kwargs)
         self.ability = ability
         self.side = side
+        self.due = due
+
+    def escalating(self):
+        for level in (1, 2, 3):
+            self.OnTimeout(
+                lambda activation, level=level: escalation_time(activation, level),
+                this.escalate,
+                interrupting=False,
+            )
+        return self
 
     def _create(self, prev_activation, token, data=None, seed=None):
-        activation = super()._create(prev_activation, token, data=data, seed=seed)
+        if not data:
+            previous = prev_activation.task.data or {}
+            data = {key: previous[key] for key in BRANCH_KEYS if key in previous}
+        activation = self.activation_class.create(
+            self, prev_activation, token, data=data, seed=seed
+        )
         task = activation.task
-        task.data = {
-            **(task.data or {}),
-            "agency_id": acting_agency_id(task.process, task.data or {}, self.side),
-            "ability": str(self.ability),
-        }
+        agency_id = acting_agency_id(task.process, task.data or {}, self.side)
+        task.data = {**(task.data or {}), "agency_id": agency_id, "ability": str(self.ability)}
         task.save(update_fields=["data"])
+        CaseTask.objects.create(
+            task=task,
+            case_id=task.process.case_id,
+            referral_id=task.data.get("referral_id"),
+            agency_id=agency_id,
+            ability=str(self.ability),
+            due_at=self.due_time(task),
+        )
+        for boundary_event in self._boundary_events:  # armed once the due time is known
+            boundary_event._arm(activation)
         return activation
+
+    def due_time(self, task):
+        if self.due is None:
+            return None
+        if self.due == "referral":
+            from cases.models import Referral
+
+            return Referral.objects.values_list("due_at", flat=True).get(
+                pk=task.data["referral_id"]
+            )
+        return rule_due(self.due, task.created)
 
     def may_act(self, user, task) -> bool:
         return (
@@ -116,3 +189,21 @@ class AgencyTask(InheritBranch, flow.View):
 
     def can_execute(self, user, task):
         return task.owner_id == getattr(user, "pk", None) and self.may_act(user, task)
+
+
+def escalation_time(timer_activation, level: int):
+    """When a task's escalation `level` is due: its due time, then the configured delays.
+
+    A task without a due time never escalates (the timer is set far in the future and is
+    cancelled with the task).
+    """
+    host = timer_activation.task.previous.get()
+    due = CaseTask.objects.values_list("due_at", flat=True).get(task_id=host.pk)
+    timer_activation.task.data = {"level": level, "host": host.pk}
+    return NEVER if due is None else escalation_at(due, level)
+
+
+def escalation_at(due, level: int):
+    if level == 1:
+        return due
+    return rule_due("escalate_leader" if level == 2 else "escalate_office", due)

@@ -1,4 +1,10 @@
+from datetime import timedelta
+
 from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from agencies.access import can
 
@@ -21,3 +27,21 @@ def yuan(value):
     if value in (None, ""):
         return ""
     return f"{value:,.2f}"
+
+
+@register.simple_tag
+def due_chip(due_at, now, escalation=0):
+    """A due time, red when overdue (with how far it was escalated), amber within a day."""
+    if due_at is None:
+        return "—"
+    text = date_format(timezone.localtime(due_at), "Y-m-d H:i")
+    if due_at < now:
+        label = _("overdue")
+        if escalation:
+            from workflow.models import CaseTask
+
+            label = CaseTask.Escalation(escalation).label
+        return format_html('<span class="xt-chip xt-chip--late">{} · {}</span>', text, label)
+    if due_at - now < timedelta(days=1):
+        return format_html('<span class="xt-chip xt-chip--soon">{}</span>', text)
+    return text

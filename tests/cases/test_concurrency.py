@@ -108,7 +108,7 @@ def test_three_branches_finishing_together_join_once(world, agencies):
         services.referral_decide(
             task=open_task(case, "decide", referral), user=liaison, accept=True, reason="受理"
         )
-        reports.append((open_task(case, "report", referral), officer))
+        reports.append((open_task(case, "investigate", referral), officer))
     results = run_at_once(
         [
             (
@@ -116,6 +116,7 @@ def test_three_branches_finishing_together_join_once(world, agencies):
                     task=Task.objects.get(pk=t.pk),
                     user=o,
                     outcome="已处理",
+                    outcomes=["admin_penalty"],
                     recovered=Decimal("10.00"),
                     fines=Decimal("5.00"),
                     files=[],
@@ -129,3 +130,31 @@ def test_three_branches_finishing_together_join_once(world, agencies):
     assert joins.count() == 1
     closes = [t for t in Task.objects.filter(process=case.process) if t.flow_task.name == "close"]
     assert len(closes) == 1
+
+
+def test_a_withdrawal_and_a_signature_at_once_make_one_step(world, agencies):
+    case = referred_case(world, agencies, ["省卫生健康委"])
+    referral = case.referrals.get()
+    receive = open_task(case, "receive")
+    results = run_at_once(
+        [
+            lambda: services.referral_withdraw(
+                referral=Referral.objects.get(pk=referral.pk),
+                user=world["yb_leader"],
+                reason="撤回",
+            ),
+            lambda: services.referral_receive(
+                task=Task.objects.get(pk=receive.pk), user=world["wj_liaison"], action="sign"
+            ),
+        ]
+    )
+    kinds = sorted(kind for kind, _value in results)
+    assert kinds == ["error", "ok"]
+    error = next(value for kind, value in results if kind == "error")
+    assert isinstance(error, services.AlreadyHandled)
+    referral.refresh_from_db()
+    assert referral.status in (Referral.Status.WITHDRAWN, Referral.Status.SIGNED)
+    steps = AuditEvent.objects.filter(action__in=["referral.withdrawn", "referral.sign"])
+    assert steps.count() == 1
+    nexts = [t.flow_task.name for t in Task.objects.filter(process=case.process, previous=receive)]
+    assert len([n for n in nexts if n == "after_receive"]) == 1

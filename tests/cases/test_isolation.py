@@ -6,7 +6,7 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 
 from agencies.models import Agency, Role
-from cases.models import Case, Evidence, Referral
+from cases.models import Case, Comment, Evidence, Referral
 from cases.selectors import visible_referrals_q
 from tests.factories import UserFactory
 
@@ -39,6 +39,14 @@ def test_every_url_of_every_case_is_404_for_uninvolved_agencies(client, db):
                 urls += [
                     reverse("documents:download", args=[d.pk]) for d in referral.issued_documents()
                 ]
+                urls += [
+                    reverse("cases:withdraw", args=[referral.pk]),
+                    reverse("cases:extend", args=[referral.pk]),
+                ]
+                urls += [
+                    reverse("cases:extension", args=[e.pk])
+                    for e in referral.extensions.exclude(approver_agency=agency)
+                ]
             for url in urls:
                 assert client.get(url).status_code == 404, (agency.name, url)
                 checked += 1
@@ -46,4 +54,7 @@ def test_every_url_of_every_case_is_404_for_uninvolved_agencies(client, db):
                 process__caseprocess__case=case, flow_task_type="HUMAN"
             ):
                 assert client.post(reverse("cases:claim", args=[task.pk])).status_code == 404
+            posted = client.post(reverse("cases:detail", args=[case.pk]), {"body": "x"})
+            assert posted.status_code == 404
+    assert not Comment.objects.filter(body="x").exists()
     assert checked > 100

@@ -1,5 +1,6 @@
 """Other paths of the flow, 纪委监委 compartmenting, and constant-query lists."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -39,7 +40,7 @@ def test_returned_for_supplement_and_signed_after(client, world, agencies):
     assert referral.status == Referral.Status.SIGNED
 
 
-def test_a_refusal_needs_reasons_and_finishes_the_branch(client, world, agencies):
+def test_a_refusal_needs_reasons_and_goes_back_to_the_sender(client, world, agencies):
     case = referred_case(world, agencies, ["省公安厅"])
     as_user(client, "ga_liaison")
     post_task(client, open_task(case, "receive"), {"action": "sign", "reason": ""})
@@ -47,7 +48,7 @@ def test_a_refusal_needs_reasons_and_finishes_the_branch(client, world, agencies
     assert response.status_code == 200 and response.context["form"].errors["reason"]
     post_task(client, open_task(case, "decide"), {"accept": "no", "reason": "不构成犯罪"})
     assert case.referrals.get().status == Referral.Status.REFUSED
-    assert open_task(case, "close").data["agency_id"] == case.agency_id
+    assert open_task(case, "respond").data["agency_id"] == case.agency_id
 
 
 def test_discipline_referrals_are_compartmented(client, world, agencies):
@@ -167,3 +168,22 @@ def test_the_case_page_shows_the_process_chart_with_the_current_position(client,
     chart = content[content.index('class="xt-chart"') :]
     assert "<svg" in chart
     assert "签收" in chart  # the receive step, titled from the flow's annotations
+    # the escalation timers and their node are left out of the drawing
+    assert "逾期事项升级提醒" not in chart and "已升级" not in chart
+    # the current step is marked: the receive task is open, the approval is done
+    from workflow.chart import process_chart_svg
+
+    def state(svg, node):
+        match = re.search(rf'<g id="{node}" transform="[^"]*"(?: class="(\w+)")?>', svg)
+        assert match, node
+        return match.group(1)
+
+    svg = str(process_chart_svg(case.process))
+    assert state(svg, "approve") == "done" and state(svg, "receive") == "new"
+    assert state(svg, "close") is None
+    assert "receive__timeout" not in svg and 'id="escalate"' not in svg
+    # another case's states never leak into this one's drawing
+    fresh = referred_case(world, agencies, ["省卫生健康委"])
+    Task.objects.filter(process=fresh.process, flow_task_type="HUMAN").update(status="DONE")
+    process_chart_svg(fresh.process)
+    assert str(process_chart_svg(case.process)) == svg

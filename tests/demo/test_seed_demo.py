@@ -98,9 +98,22 @@ def _cases_in_every_state():
         "returned",
         "signed",
         "accepted",
-        "refused",
         "result_reported",
+        "reconsideration",
+        "supervision",
+        "handed_back",
+        "withdrawn",
     }
+    assert Referral.objects.filter(parent__isnull=False, status="sent").exists()  # handed back
+    assert Case.objects.count() >= 17
+    from cases.models import Comment, Extension
+    from workflow.models import CaseTask, Reminder
+
+    assert set(CaseTask.objects.values_list("escalation", flat=True)) >= {0, 2, 3}
+    assert Reminder.objects.filter(level=3).exists()
+    assert set(Extension.objects.values_list("status", flat=True)) == {"approved", "pending"}
+    assert Comment.objects.filter(is_progress=True).exists()
+    assert Case.objects.filter(referrals__status="withdrawn", status="referred").exists()
     assert Referral.objects.filter(to_agency__kind="discipline").exists()
     assert Referral.objects.filter(channel="criminal", copy_to__isnull=False).exists()
     assert Case.objects.filter(status="closed", recovered_total__gt=0).exists()
