@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("XIETONG_ENV", "development")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 if "DATABASE_URL" not in os.environ:
-    os.environ["XIETONG_DATA_DIR"] = tempfile.mkdtemp(prefix="xietong-bench-")
+    os.environ.setdefault("XIETONG_DATA_DIR", tempfile.mkdtemp(prefix="xietong-bench-"))
 
 
 def load(n: int) -> None:

@@ -132,7 +132,11 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-registered_at"]
-        indexes = [models.Index(fields=["agency", "status"])]
+        indexes = [
+            models.Index(fields=["agency", "status"]),
+            # the case list walks this index newest first and stops at a page
+            models.Index(fields=["registered_at"], name="cases_case_registered_idx"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.title}"

@@ -1,6 +1,6 @@
 """Reads of cases and their tasks, always through what the user's agency may see."""
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -85,7 +85,9 @@ def _case_human_tasks():
 
 
 def _by_due(tasks):
-    return tasks.order_by(F("case_task__due_at").asc(nulls_last=True), "created")
+    # every case task has a due time; plain ascending order lets the (agency, due_at) index
+    # deliver the queue already sorted
+    return tasks.order_by("case_task__due_at", "pk")
 
 
 def inbox(*, user):

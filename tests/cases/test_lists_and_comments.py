@@ -102,3 +102,20 @@ def test_a_long_comment_is_refused(client, world, agencies):
     assert response.status_code == 200 and response.context["comment_form"].errors["body"]
     assert not Comment.objects.exists()
     assert Referral.objects.count() == 1
+
+
+def test_long_lists_count_only_up_to_a_cap(client, world, agencies, monkeypatch):
+    from cases.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 2)
+    for _ in range(3):
+        referred_case(world, agencies, ["省卫生健康委"])
+    as_user(client, "wj_liaison")
+    page = client.get(reverse("cases:queue")).context["page"]
+    assert page.paginator.capped and page.paginator.count == 3
+    assert len(page.object_list) == 3  # the page itself is whole
+    as_user(client, "yb_officer")
+    assert client.get(reverse("cases:index")).context["page"].paginator.capped
+    monkeypatch.setattr(CappedPaginator, "CAP", 10)
+    page = client.get(reverse("cases:index")).context["page"]
+    assert not page.paginator.capped and page.paginator.count == 3
