@@ -222,10 +222,17 @@ def case_detail(request, pk: int):
             ],
             "chart": _chart(case),
             "comments": selectors.case_comments(case=case, referrals=referrals),
+            "may_consult": _may_consult(request.user),
             "comment_form": comment_form if may_comment else None,
             "now": timezone.now(),
         },
     )
+
+
+def _may_consult(user) -> bool:
+    from meetings.services import is_office  # meetings build on cases, not the other way
+
+    return is_office(user)
 
 
 def _chart(case):

@@ -16,6 +16,9 @@ Environment:
   XIETONG_HSTS_SECONDS   HSTS max-age (default one year in production)
   XIETONG_CSRF_TRUSTED_ORIGINS  comma-separated https://host origins
   XIETONG_FONT_DIR       licensed document fonts that override the open ones (default: var/fonts)
+  XIETONG_MAIL_FROM      sender of meeting notices and invitations (default xietong@localhost)
+  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS
+                         the government mail relay (production); development prints mail
 """
 
 import os
@@ -198,6 +201,17 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Licensed fonts for official documents (方正小标宋, 仿宋_GB2312 …), named by role:
 # xiaobiaosong.ttf, fangsong.ttf, heiti.ttf, kaiti.ttf (see documents/fonts.py).
 XIETONG_FONT_DIR = Path(os.environ.get("XIETONG_FONT_DIR", DATA_DIR / "fonts"))
+
+# --- mail: meeting notices with their .ics invitation ----------------------------------
+DEFAULT_FROM_EMAIL = os.environ.get("XIETONG_MAIL_FROM", "xietong@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 20
+if ENV == "development":
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # --- logging --------------------------------------------------------------------------
 LOGGING = {

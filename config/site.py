@@ -14,6 +14,8 @@ from audit import views as audit_views
 from cases import views as case_views
 from config import views
 from documents import views as document_views
+from meetings import body_pages as meeting_body_views
+from meetings import views as meeting_views
 
 
 class XietongApplication(Application):
@@ -117,6 +119,55 @@ class DocumentsApp(XietongApplication):
     sample_path = path("samples/<slug:code>.pdf", document_views.sample_pdf, name="sample_pdf")
 
 
+class MeetingsApp(XietongApplication):
+    title = _("Joint meetings")
+    icon = "groups"
+    app_name = "meetings"
+    ability = Ability.VIEW_DIRECTORY
+    description = _("The joint-meeting body: topics, agendas, notices, minutes, resolutions.")
+    menu_links = (
+        (_("Meetings"), "index", "event"),
+        (_("Resolutions (督办)"), "resolutions", "checklist"),
+        (_("Calendar"), "calendar", "calendar_month"),
+        (_("Joint-meeting body"), "body", "diversity_3"),
+    )
+
+    # meetings and their rounds (meetings/views.py)
+    index_path = path("", meeting_views.meeting_list, name="index")
+    open_path = path("new/", meeting_views.meeting_open, name="open")
+    meeting_path = path("<int:pk>/", meeting_views.meeting_detail, name="meeting")
+    topic_path = path("<int:pk>/topics/new/", meeting_views.topic_new, name="topic_new")
+    no_topics_path = path("<int:pk>/topics/none/", meeting_views.topics_none, name="no_topics")
+    screen_path = path(
+        "<int:pk>/topics/<int:topic_pk>/screen/", meeting_views.topic_screen, name="screen"
+    )
+    agenda_path = path("<int:pk>/agenda/", meeting_views.agenda_submit, name="agenda")
+    approve_path = path("<int:pk>/approve/", meeting_views.agenda_approve, name="approve")
+    rsvp_path = path("<int:pk>/reply/", meeting_views.meeting_rsvp, name="rsvp")
+    cancel_path = path("<int:pk>/cancel/", meeting_views.meeting_cancel, name="cancel")
+    ics_path = path("<int:pk>/meeting.ics", meeting_views.meeting_calendar_file, name="ics")
+    attendance_path = path("<int:pk>/attendance/", meeting_views.attendance, name="attendance")
+    minutes_path = path("<int:pk>/minutes/", meeting_views.minutes, name="minutes")
+    comments_path = path(
+        "<int:pk>/minutes/comments/", meeting_views.minutes_comments, name="comments"
+    )
+    minutes_approve_path = path(
+        "<int:pk>/minutes/approve/", meeting_views.minutes_approve, name="minutes_approve"
+    )
+    resolutions_path = path("resolutions/", meeting_views.resolution_list, name="resolutions")
+    calendar_path = path("calendar/", meeting_views.calendar, name="calendar")
+    report_path = path("reports/new/", meeting_views.work_report, name="work_report")
+    resolution_path = path(
+        "resolutions/<int:pk>/", meeting_views.resolution_detail, name="resolution"
+    )
+    # the body, its members and personnel changes (meetings/body_views.py)
+    body_path = path("body/", meeting_body_views.body_detail, name="body")
+    change_new_path = path(
+        "body/changes/new/", meeting_body_views.change_propose, name="change_propose"
+    )
+    change_path = path("body/changes/<int:pk>/", meeting_body_views.change_detail, name="change")
+
+
 class XietongSite(Site):
     title = _("Medical Insurance Fund Supervision Collaboration Platform")
     icon = "hub"
@@ -130,4 +181,4 @@ class XietongSite(Site):
         return [app for app in self.menu_items() if app.has_view_permission(user)]
 
 
-site = XietongSite(viewsets=[CasesApp(), DocumentsApp(), DirectoryApp(), AuditApp()])
+site = XietongSite(viewsets=[CasesApp(), MeetingsApp(), DocumentsApp(), DirectoryApp(), AuditApp()])

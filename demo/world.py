@@ -3,6 +3,8 @@
 from demo.cases import seed_cases
 from demo.directory import seed_directory
 from demo.documents import seed_documents
+from demo.joint_body import seed_joint_body
+from demo.meeting_rounds import seed_meetings
 
 
 def seed_demo_world() -> dict:
@@ -12,4 +14,6 @@ def seed_demo_world() -> dict:
     counts.update(seed_directory())
     counts.update(seed_documents())
     counts.update(seed_cases())
+    counts.update(seed_joint_body())
+    counts.update(seed_meetings())
     return counts

@@ -4,6 +4,7 @@ extensions — each ending with the referral state, the process state and the au
 
 from datetime import timedelta
 
+import chinese_calendar
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -123,7 +124,11 @@ def test_reconsideration_then_supervision_then_filing_on_notice(client, world, a
     assert referral.status == Referral.Status.ACCEPTED and referral.filed_at
     # after a criminal filing the sender hands over the evidence within 3 days
     assert open_steps(case) == ["handover"]
-    assert referral.due_at <= referral.filed_at + timedelta(days=4)
+    # three calendar days; a last day that is a rest day moves to the next working day
+    last = timezone.localtime(referral.filed_at).date() + timedelta(days=3)
+    while not chinese_calendar.is_workday(last):
+        last += timedelta(days=1)
+    assert timezone.localtime(referral.due_at).date() == last
     as_user(client, "yb_officer")
     post_task(client, open_task(case, "handover"), {"note": "移交病历312份、票据1箱"})
     referral.refresh_from_db()

@@ -117,3 +117,23 @@ def _cases_in_every_state():
     assert Referral.objects.filter(to_agency__kind="discipline").exists()
     assert Referral.objects.filter(channel="criminal", copy_to__isnull=False).exists()
     assert Case.objects.filter(status="closed", recovered_total__gt=0).exists()
+    _meetings_in_every_state()
+
+
+def _meetings_in_every_state():
+    from meetings.models import JointBody, Meeting, PersonnelChange, Resolution
+
+    body = JointBody.objects.get()
+    assert body.memberships.count() == 7 and body.convenor.username == "yb_convenor"
+    assert set(Meeting.objects.values_list("status", flat=True)) == {
+        "minutes_issued",
+        "notified",
+        "collecting",
+        "agenda_approval",
+    }
+    assert Meeting.objects.filter(kind="consultation", case__isnull=False).exists()
+    assert PersonnelChange.objects.filter(status="proposed").exists()
+    from django.utils import timezone
+
+    overdue = Resolution.objects.filter(status="open", due_on__lt=timezone.localdate())
+    assert overdue.exists() and Resolution.objects.filter(status="done").exists()
