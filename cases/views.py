@@ -223,16 +223,24 @@ def case_detail(request, pk: int):
             "chart": _chart(case),
             "comments": selectors.case_comments(case=case, referrals=referrals),
             "may_consult": _may_consult(request.user),
+            "meeting_followups": _meeting_followups(request.user, case),
             "comment_form": comment_form if may_comment else None,
             "now": timezone.now(),
+            "today": timezone.localdate(),
         },
     )
 
 
 def _may_consult(user) -> bool:
-    from meetings.services import is_office  # meetings build on cases, not the other way
+    from meetings.access import is_office  # meetings build on cases, not the other way
 
     return is_office(user)
+
+
+def _meeting_followups(user, case) -> dict:
+    from meetings.selectors import case_followups
+
+    return case_followups(user, case)
 
 
 def _chart(case):

@@ -138,13 +138,20 @@ class MeetingsApp(XietongApplication):
     meeting_path = path("<int:pk>/", meeting_views.meeting_detail, name="meeting")
     topic_path = path("<int:pk>/topics/new/", meeting_views.topic_new, name="topic_new")
     no_topics_path = path("<int:pk>/topics/none/", meeting_views.topics_none, name="no_topics")
+    topic_edit_path = path(
+        "<int:pk>/topics/<int:topic_pk>/edit/", meeting_views.topic_edit, name="topic_edit"
+    )
     screen_path = path(
         "<int:pk>/topics/<int:topic_pk>/screen/", meeting_views.topic_screen, name="screen"
     )
     agenda_path = path("<int:pk>/agenda/", meeting_views.agenda_submit, name="agenda")
     approve_path = path("<int:pk>/approve/", meeting_views.agenda_approve, name="approve")
     rsvp_path = path("<int:pk>/reply/", meeting_views.meeting_rsvp, name="rsvp")
+    reschedule_path = path(
+        "<int:pk>/reschedule/", meeting_views.meeting_reschedule, name="reschedule"
+    )
     cancel_path = path("<int:pk>/cancel/", meeting_views.meeting_cancel, name="cancel")
+    file_path = path("files/<int:pk>/", meeting_views.file_download, name="file")
     ics_path = path("<int:pk>/meeting.ics", meeting_views.meeting_calendar_file, name="ics")
     attendance_path = path("<int:pk>/attendance/", meeting_views.attendance, name="attendance")
     minutes_path = path("<int:pk>/minutes/", meeting_views.minutes, name="minutes")
@@ -160,7 +167,7 @@ class MeetingsApp(XietongApplication):
     resolution_path = path(
         "resolutions/<int:pk>/", meeting_views.resolution_detail, name="resolution"
     )
-    # the body, its members and personnel changes (meetings/body_views.py)
+    # the body, its members and personnel changes (meetings/body_pages.py)
     body_path = path("body/", meeting_body_views.body_detail, name="body")
     change_new_path = path(
         "body/changes/new/", meeting_body_views.change_propose, name="change_propose"

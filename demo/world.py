@@ -1,5 +1,7 @@
 """The whole demo world, built area by area. Each part is idempotent."""
 
+from django.test.utils import override_settings
+
 from demo.cases import seed_cases
 from demo.directory import seed_directory
 from demo.documents import seed_documents
@@ -9,7 +11,14 @@ from demo.meeting_rounds import seed_meetings
 
 def seed_demo_world() -> dict:
     """Not one transaction: the case services take viewflow's process lock, which must be the
-    outermost transaction. Every part is idempotent, so a failed run can simply be repeated."""
+    outermost transaction. Every part is idempotent, so a failed run can simply be repeated.
+    The demo's notices and reminders go to a mailbox in memory, not to the people's
+    (fictional) addresses."""
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        return _seed()
+
+
+def _seed() -> dict:
     counts = {}
     counts.update(seed_directory())
     counts.update(seed_documents())

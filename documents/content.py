@@ -78,6 +78,11 @@ def split_paragraphs(body: str) -> list[Paragraph]:
     return paragraphs
 
 
+def _width_in_characters(text: str) -> float:
+    """Full-width characters count one, ASCII (digits in dates) half."""
+    return sum(0.5 if ord(ch) < 128 else 1 for ch in text)
+
+
 def chinese_date(value: date) -> str:
     """GB/T 9704 7.3.5.1: Arabic numerals, no leading zeros: 2025年3月5日."""
     return f"{value.year}年{value.month}月{value.day}日"
@@ -145,6 +150,13 @@ class DocumentContent:
     @property
     def date_text(self) -> str:
         return chinese_date(self.issued_on)
+
+    @property
+    def long_signature(self) -> bool:
+        """A signature too long to centre over the date without leaving the type area (it may
+        use four characters on either side of the date): it is then set flush with the type
+        area's right edge, the date staying four characters in from the right."""
+        return _width_in_characters(self.signature) > _width_in_characters(self.date_text) + 8
 
     @property
     def printed_date_text(self) -> str:

@@ -87,6 +87,7 @@ def title_gap_mm() -> float:
 def stylesheet_context() -> dict:
     return {
         "page_w": PAGE_WIDTH_MM,
+        "type_w": TYPE_WIDTH_MM,
         "page_h": PAGE_HEIGHT_MM,
         "m_top": MARGIN_TOP_MM,
         "m_right": MARGIN_RIGHT_MM,
@@ -110,6 +111,7 @@ def stylesheet_context() -> dict:
         "small_char_mm": round(SMALL_PT * MM_PER_PT, 3),
         "seal_d": SEAL_DIAMETER_MM,
         "seal_r": SEAL_DIAMETER_MM / 2,
+        "seal_r_line": round(SEAL_DIAMETER_MM / 2 + LINE_PITCH_MM, 3),
         "seal_gap": round(LINE_PITCH_MM * SEAL_BLANK_LINES_ABOVE, 3),
         # the seal reaches this far below the date line; the block reserves it so the seal
         # never leaves the type area

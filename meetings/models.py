@@ -163,6 +163,11 @@ class Meeting(models.Model):
 
     body = models.ForeignKey(JointBody, on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    ad_hoc = models.BooleanField(
+        _("ad hoc"),
+        default=False,
+        help_text=_("Called at short notice: no call for topics, the office drafts the agenda."),
+    )
     title = models.CharField(_("title"), max_length=120)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.COLLECTING
@@ -173,6 +178,15 @@ class Meeting(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     form = models.CharField(_("form"), max_length=20, choices=Form.choices, blank=True)
     rsvp_due = models.DateTimeField(_("replies due"), null=True, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The convenor or a deputy convenor (主持)."),
+    )
     case = models.ForeignKey(
         "cases.Case",
         verbose_name=_("case"),
@@ -189,6 +203,7 @@ class Meeting(models.Model):
     )
     minutes_text = models.TextField(_("minutes (draft)"), blank=True)
     comments_due = models.DateTimeField(_("comments on the minutes due"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
     created_by = models.ForeignKey(
@@ -235,6 +250,11 @@ class Participant(models.Model):
         "agencies.Agency", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    items_only = models.BooleanField(
+        _("only for some items"),
+        default=False,
+        help_text=_("Invited (列席) for some agenda items: sees only those."),
+    )
     topics = models.CharField(
         _("topics"), max_length=20, choices=Topics.choices, default=Topics.PENDING
     )
@@ -249,12 +269,15 @@ class Participant(models.Model):
         _("attendance"), max_length=20, choices=Attendance.choices, blank=True
     )
     reminded_at = models.DateTimeField(_("reminded to reply at"), null=True, blank=True)
+    topics_reminded_at = models.DateTimeField(
+        _("reminded to answer the call for topics at"), null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        ordering = ["role", "pk"]
+        ordering = ["-role", "pk"]  # member units first, then invited units
         constraints = [
             models.UniqueConstraint(fields=["meeting", "agency"], name="one_seat_per_unit")
         ]
@@ -292,6 +315,12 @@ class Topic(models.Model):
     )
     order = models.PositiveIntegerField(_("order"), null=True, blank=True)
     minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    invited = models.ManyToManyField(
+        "agencies.Agency",
+        verbose_name=_("units invited for this item (列席)"),
+        blank=True,
+        related_name="+",
+    )
     carried_over = models.BooleanField(_("carried over"), default=False)
     resolution = models.ForeignKey(
         "Resolution",
@@ -306,7 +335,7 @@ class Topic(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(_("submitted at"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[invited])
 
     class Meta:
         verbose_name = _("topic")
@@ -429,3 +458,45 @@ class ResolutionReport(models.Model):
 
     def __str__(self):
         return self.body[:40]
+
+
+def _file_path(instance, filename):
+    return f"meetings/{instance.uploaded_at:%Y/%m}/{instance.sha256}.{instance.extension}"
+
+
+class MeetingFile(models.Model):
+    """A topic's materials, or the evidence of a resolution report. Stored outside any web
+    root and served only to whoever may see the topic or the resolution it belongs to."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="files")
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="materials"
+    )
+    report = models.ForeignKey(
+        ResolutionReport, null=True, blank=True, on_delete=models.PROTECT, related_name="files"
+    )
+    file = models.FileField(_("file"), upload_to=_file_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting file")
+        verbose_name_plural = _("meeting files")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(topic__isnull=True) | models.Q(report__isnull=True),
+                name="meeting_file_has_one_owner",
+            )
+        ]
+
+    def __str__(self):
+        return self.original_name

@@ -1,5 +1,6 @@
 """Reminders of the joint meetings, sent by `manage.py meeting_reminders` (cron, hourly):
 
+* units that have not answered a call for topics are reminded once, a day before it closes;
 * units that have not replied to a notice are reminded once, a day before replies are due;
 * overdue resolutions escalate like overdue case tasks: at the due date the lead unit's
   liaisons are reminded, one working day later its leaders, three working days later the
@@ -9,66 +10,81 @@ Each step is sent once (the participant's `reminded_at`, the resolution's `escal
 recorded in the audit log. Mail failures are logged and retried on the next run.
 """
 
-import logging
 from datetime import datetime, time, timedelta
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import Ability, people_who_can
 from audit.services import lazy_summary, record_event
+from meetings.mail import mail_people
 from meetings.models import Meeting, Participant, Resolution
 from workflow.calendar_rules import rule_due
 
-logger = logging.getLogger("xietong.meetings")
+
+def _remind(pending, *, marker: str, ability, subject: str, body, action: str, summary) -> int:
+    """Mail each pending participant's unit once, then mark it and record the reminder."""
+    sent = 0
+    for participant in pending.select_related("meeting", "agency"):
+        people = people_who_can(ability, participant.agency)
+        if not mail_people(people, subject % participant.meeting.title, body(participant)):
+            continue  # the relay refused: the next run tries again
+        with transaction.atomic():
+            Participant.objects.filter(pk=participant.pk).update(**{marker: timezone.now()})
+            record_event(
+                action=action,
+                agency=participant.agency,
+                obj=participant.meeting,
+                summary=lazy_summary(summary, agency=participant.agency.name),
+                data={"participant": participant.pk},
+            )
+        sent += 1
+    return sent
 
 
-def _mail(people, subject: str, body: str) -> bool:
-    addresses = sorted({p.email for p in people if p.email})
-    if not addresses:
-        return True
-    try:
-        send_mail(subject, body, None, addresses)
-    except OSError:
-        logger.exception("reminder could not be sent: %s", subject)
-        return False
-    return True
+def _due(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def remind_topics(now=None) -> int:
+    now = now or timezone.now()
+    pending = Participant.objects.filter(
+        meeting__status=Meeting.Status.COLLECTING,
+        meeting__topics_due__gt=now,
+        meeting__topics_due__lte=now + timedelta(days=1),
+        topics=Participant.Topics.PENDING,
+        topics_reminded_at__isnull=True,
+    )
+    return _remind(
+        pending,
+        marker="topics_reminded_at",
+        ability=Ability.SUBMIT_TOPIC,
+        subject="【议题征集提醒】%s",
+        body=lambda p: f"请于{_due(p.meeting.topics_due)}前通过协同平台报送议题或报告无议题。",
+        action="meetings.topics_reminded",
+        summary=_("%(agency)s reminded to answer the call for topics"),
+    )
 
 
 def remind_replies(now=None) -> int:
     now = now or timezone.now()
-    sent = 0
     pending = Participant.objects.filter(
         meeting__status=Meeting.Status.NOTIFIED,
         meeting__rsvp_due__gt=now,
         meeting__rsvp_due__lte=now + timedelta(days=1),
         reply=Participant.Reply.PENDING,
         reminded_at__isnull=True,
-    ).select_related("meeting", "agency")
-    for participant in pending:
-        people = people_who_can(Ability.RSVP_MEETING, participant.agency)
-        due = timezone.localtime(participant.meeting.rsvp_due).strftime("%Y-%m-%d %H:%M")
-        if not _mail(
-            people,
-            f"【回执提醒】{participant.meeting.title}",
-            f"请于{due}前通过协同平台报送参会回执。",
-        ):
-            continue
-        with transaction.atomic():
-            Participant.objects.filter(pk=participant.pk).update(reminded_at=now)
-            record_event(
-                action="meetings.reply_reminded",
-                agency=participant.agency,
-                obj=participant.meeting,
-                summary=lazy_summary(
-                    _("%(agency)s reminded to reply"), agency=participant.agency.name
-                ),
-                data={"participant": participant.pk},
-            )
-        sent += 1
-    return sent
+    )
+    return _remind(
+        pending,
+        marker="reminded_at",
+        ability=Ability.RSVP_MEETING,
+        subject="【回执提醒】%s",
+        body=lambda p: f"请于{_due(p.meeting.rsvp_due)}前通过协同平台报送参会回执。",
+        action="meetings.reply_reminded",
+        summary=_("%(agency)s reminded to reply"),
+    )
 
 
 def _level_due(resolution: Resolution, level: int) -> datetime:
@@ -95,7 +111,7 @@ def escalate_resolutions(now=None) -> int:
             elif level == 2:
                 people = people_who_can(Ability.APPROVE_CASE, resolution.lead_agency)
             subject = f"【议定事项逾期】{resolution.meeting.title}第{resolution.number}项"
-            if people and not _mail(people, subject, resolution.text):
+            if people and not mail_people(people, subject, resolution.text):
                 break
             with transaction.atomic():
                 Resolution.objects.filter(pk=resolution.pk).update(escalation=level)

@@ -1,11 +1,14 @@
-"""Forms of a meeting round (the body's own forms are in meetings/forms.py)."""
+"""Forms of a meeting round (the body's own forms are in meetings/body_pages.py). They check
+the shape of the input; meetings/services.py decides whether the step is allowed."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from cases.forms import TextChecksMixin
+from cases.forms import MultipleFileField, TextChecksMixin
 from meetings.models import Meeting, Participant, Topic
+
+FILES_HELP = _("PDF, JPG, PNG, DOCX, XLSX or OFD; 25 MB each.")  # cases.uploads decides
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -19,8 +22,11 @@ def _dt(label, required=True):
 class MeetingOpenForm(TextChecksMixin, forms.Form):
     text_fields = ("title", "note")
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices, initial="full")
+    ad_hoc = forms.BooleanField(
+        label=_("Ad hoc: no call for topics, the office drafts the agenda"), required=False
+    )
     title = forms.CharField(label=_("Title"), max_length=120)
-    topics_due = _dt(_("Topics due (full meetings)"), required=False)
+    topics_due = _dt(_("Topics due (regular full meetings)"), required=False)
     agencies = forms.ModelMultipleChoiceField(
         label=_("Units taking part (meetings of some units, consultations)"),
         required=False,
@@ -36,7 +42,8 @@ class MeetingOpenForm(TextChecksMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == Meeting.Kind.FULL and not cleaned.get("topics_due"):
+        regular = cleaned.get("kind") == Meeting.Kind.FULL and not cleaned.get("ad_hoc")
+        if regular and not cleaned.get("topics_due"):
             self.add_error("topics_due", _("A full meeting calls for topics by a deadline."))
         if cleaned.get("kind") in ("partial", "consultation") and not cleaned.get("agencies"):
             self.add_error("agencies", _("Choose the units taking part."))
@@ -55,6 +62,7 @@ class TopicForm(TextChecksMixin, forms.Form):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    files = MultipleFileField(label=_("Materials"), help_text=FILES_HELP)
     case = forms.ModelChoiceField(label=_("Linked case"), required=False, queryset=None)
     case_summary = forms.CharField(
         label=_("What the other units may read about the case"),
@@ -62,10 +70,17 @@ class TopicForm(TextChecksMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    presenting = forms.ModelChoiceField(label=_("Presenting unit"), required=False, queryset=None)
 
-    def __init__(self, *args, cases=None, **kwargs):
+    def __init__(self, *args, cases=None, presenting=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases
+        self.fields["case"].label_from_instance = lambda c: f"{c.number} {c.title}"
+        if presenting is None:
+            del self.fields["presenting"]
+        else:
+            self.fields["presenting"].queryset = presenting
+            self.fields["presenting"].required = True
 
     def clean(self):
         cleaned = super().clean()
@@ -74,6 +89,14 @@ class TopicForm(TextChecksMixin, forms.Form):
                 "case_summary", _("Write the summary of the case the participants may read.")
             )
         return cleaned
+
+
+class TopicEditForm(TextChecksMixin, forms.Form):
+    text_fields = ("title", "background", "proposed_resolution")
+    title = TopicForm.base_fields["title"]
+    background = TopicForm.base_fields["background"]
+    proposed_resolution = TopicForm.base_fields["proposed_resolution"]
+    files = MultipleFileField(label=_("More materials"), help_text=FILES_HELP)
 
 
 class ScreenForm(TextChecksMixin, forms.Form):
@@ -98,7 +121,22 @@ class ScreenForm(TextChecksMixin, forms.Form):
             self.fields["merge_into"].queryset = meeting.topics.all()
 
 
+def _schedule_fields():
+    return {
+        "starts_at": _dt(_("Starts at"), required=False),
+        "ends_at": _dt(_("Ends at"), required=False),
+        "form": forms.ChoiceField(
+            label=_("Form"), required=False, choices=[("", "—"), *Meeting.Form.choices]
+        ),
+        "place": forms.CharField(label=_("Place"), required=False, max_length=200),
+        "rsvp_due": _dt(_("Replies due"), required=False),
+    }
+
+
 class ApproveForm(TextChecksMixin, forms.Form):
+    """The convenor's decision on the agenda; approving sets the meeting, its chair and, per
+    agenda item, the units invited to attend it (列席)."""
+
     text_fields = ("note", "place")
     approve = forms.TypedChoiceField(
         label=_("Decision"),
@@ -106,22 +144,48 @@ class ApproveForm(TextChecksMixin, forms.Form):
         coerce=lambda v: v == "yes",
         choices=[("yes", _("Approve and notify")), ("no", _("Return to the office"))],
     )
-    starts_at = _dt(_("Starts at"), required=False)
-    ends_at = _dt(_("Ends at"), required=False)
-    form = forms.ChoiceField(
-        label=_("Form"), required=False, choices=[("", "—"), *Meeting.Form.choices]
-    )
-    place = forms.CharField(label=_("Place"), required=False, max_length=200)
-    rsvp_due = _dt(_("Replies due"), required=False)
-    invited = forms.ModelMultipleChoiceField(
-        label=_("Invited units (列席)"),
-        required=False,
-        queryset=Agency.objects.filter(is_active=True),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    chair = forms.ModelChoiceField(label=_("Chair"), required=False, queryset=None)
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note to the office (when returning)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, chairs=(), agenda=(), guests=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from agencies.models import User
+
+        fields = {"approve": self.fields.pop("approve"), **_schedule_fields()}
+        self.fields = {**fields, **self.fields}
+        self.fields["chair"].queryset = User.objects.filter(pk__in=[c.pk for c in chairs])
+        self.fields["chair"].label_from_instance = lambda u: f"{u.get_full_name()} · {u.title}"
+        self.agenda = list(agenda)
+        for topic in self.agenda:
+            self.fields[f"invited_{topic.pk}"] = forms.ModelMultipleChoiceField(
+                label=_("Invited for “%(title)s” (列席)") % {"title": topic.title},
+                required=False,
+                queryset=guests,
+                widget=forms.SelectMultiple(attrs={"size": 4}),
+            )
+
+    def invited(self) -> dict:
+        return {
+            topic: list(self.cleaned_data.get(f"invited_{topic.pk}") or [])
+            for topic in self.agenda
+            if self.cleaned_data.get(f"invited_{topic.pk}")
+        }
+
+
+class RescheduleForm(TextChecksMixin, forms.Form):
+    text_fields = ("place", "reason")
+    reason = forms.CharField(label=_("Why the meeting changes"), max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {**_schedule_fields(), **self.fields}
+        for name in ("starts_at", "ends_at", "form", "rsvp_due"):
+            self.fields[name].required = True
 
 
 class RsvpForm(TextChecksMixin, forms.Form):
@@ -166,6 +230,19 @@ class ResolutionForm(TextChecksMixin, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    topic = forms.ModelChoiceField(label=_("From the agenda item"), required=False, queryset=None)
+    case = forms.ModelChoiceField(
+        label=_("Follow-up on the case"),
+        required=False,
+        queryset=None,
+        help_text=_("The lead unit's reports also go onto this case's timeline."),
+    )
+
+    def __init__(self, *args, topics=None, cases=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = topics
+        self.fields["case"].queryset = cases
+        self.fields["case"].label_from_instance = lambda c: f"{c.number} {c.title}"
 
     def clean(self):
         cleaned = super().clean()
@@ -174,7 +251,7 @@ class ResolutionForm(TextChecksMixin, forms.Form):
         return cleaned
 
 
-ResolutionFormSet = forms.formset_factory(ResolutionForm, extra=1, can_delete=True, max_num=50)
+ResolutionFormSet = forms.formset_factory(ResolutionForm, extra=2, can_delete=True, max_num=50)
 
 
 class CommentsDueForm(forms.Form):
@@ -207,6 +284,13 @@ class ReportForm(TextChecksMixin, forms.Form):
         label=_("Report"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     completion = forms.BooleanField(label=_("This completes the resolution"), required=False)
+    files = MultipleFileField(label=_("Evidence"), help_text=FILES_HELP)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("completion") and not cleaned.get("files"):
+            self.add_error("files", _("Attach the evidence that the resolution is done."))
+        return cleaned
 
 
 class VerifyForm(TextChecksMixin, forms.Form):

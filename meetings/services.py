@@ -1,6 +1,10 @@
 """A meeting round: call for topics, topics, screening, agenda, the convenor's approval, the
-notice with its calendar invitation, and the units' replies. The only writers of meetings,
-participants and topics (the body and its people: meetings/personnel.py).
+notice with its calendar invitation, the units' replies, attendance, minutes and resolutions.
+The only writers of meetings and everything in them (the body and its people: meetings/body.py).
+
+Every step locks the meeting's row (SELECT … FOR UPDATE) for its transaction, so two people
+acting on the same meeting at once are serialised: the second sees the first one's result and
+is refused with a message if the step is no longer open.
 
 Who does what (agencies.access): the office (RUN_MEETINGS, in the lead agency) opens rounds,
 screens topics and drafts the agenda; the convenor (APPROVE_AGENDA) approves it and sets time,
@@ -12,18 +16,21 @@ import logging
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import Ability, can, people_who_can
+from agencies.access import Ability, can
 from audit.services import lazy_summary, record_event
 from cases.selectors import visible_cases_q
-from documents.content import DocumentContent, chinese_date
+from cases.uploads import check_evidence_file
+from documents.content import chinese_date
 from documents.services import document_issue
+from meetings import papers
+from meetings.access import is_office
 from meetings.ics import meeting_ics
-from meetings.models import Meeting, Participant, Topic, TopicCase
+from meetings.mail import mail_units
+from meetings.models import Meeting, MeetingFile, Participant, Topic, TopicCase
 from meetings.selectors import joint_body
 
 logger = logging.getLogger("xietong.meetings")
@@ -31,11 +38,6 @@ logger = logging.getLogger("xietong.meetings")
 
 def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def is_office(user, body=None) -> bool:
-    body = body or joint_body()
-    return bool(body and can(user, Ability.RUN_MEETINGS) and user.agency_id == body.lead_agency_id)
 
 
 def _require_office(user, body):
@@ -47,15 +49,54 @@ def _audit(*, user, meeting, action, summary, data=None):
     record_event(action=action, actor=user, obj=meeting, summary=summary, data=data or {})
 
 
+def _store_files(*, user, meeting, files, topic=None, report=None) -> list[MeetingFile]:
+    """Topic materials or report evidence: checked by content, hashed, stored outside the web
+    root (the same rules as case evidence)."""
+    from django.core.files import File
+
+    stored = []
+    for upload in files:
+        kind, sha256 = check_evidence_file(upload)
+        item = MeetingFile(
+            meeting=meeting,
+            topic=topic,
+            report=report,
+            original_name=upload.name[:200],
+            content_type=kind.content_type,
+            extension=kind.extension,
+            size=upload.size,
+            sha256=sha256,
+            uploaded_by=user,
+            uploaded_at=timezone.now(),
+        )
+        item.file.save(f"{sha256}.{kind.extension}", File(upload), save=False)
+        item.save()
+        stored.append(item)
+    return stored
+
+
+def _file_data(files) -> list[dict]:
+    return [{"name": f.original_name, "sha256": f.sha256, "size": f.size} for f in files]
+
+
 # -- opening a round ----------------------------------------------------------------------
 
 
 def meeting_open(
-    *, user, kind: str, title: str, topics_due=None, agencies=(), case=None, note: str = ""
+    *,
+    user,
+    kind: str,
+    title: str,
+    topics_due=None,
+    agencies=(),
+    case=None,
+    note: str = "",
+    ad_hoc: bool = False,
 ) -> Meeting:
-    """Open a meeting. A full meeting calls every member unit for topics by `topics_due`;
-    a meeting of some units, or a major-case consultation (重大案件会商) started from a case,
-    skips the call: the office drafts its agenda at once."""
+    """Open a meeting. A regular full meeting calls every member unit for topics by
+    `topics_due` (and carries open resolutions of earlier meetings onto its agenda); an ad-hoc
+    full meeting, a meeting of some units, or a major-case consultation (重大案件会商) started
+    from a case skips the call: the office drafts its agenda at once."""
     body = joint_body()
     if body is None:
         raise ValidationError(_("The joint-meeting body has not been set up."))
@@ -66,11 +107,9 @@ def meeting_open(
     now = timezone.now()
     members = {m.agency_id: m.agency for m in body.memberships.select_related("agency")}
     if kind == Meeting.Kind.FULL:
-        if topics_due is None or topics_due <= now:
-            raise ValidationError(_("The deadline for topics must be in the future."))
         units = list(members.values())
-        status = Meeting.Status.COLLECTING
     elif kind in (Meeting.Kind.PARTIAL, Meeting.Kind.CONSULTATION):
+        ad_hoc = True
         units = list(agencies)
         if kind == Meeting.Kind.CONSULTATION:
             if case is None:
@@ -83,14 +122,19 @@ def meeting_open(
             raise ValidationError(_("A unit is chosen twice."))
         if not units:
             raise ValidationError(_("Choose the units taking part."))
-        topics_due = None
-        status = Meeting.Status.AGENDA
     else:
         raise ValidationError(_("Unknown kind of meeting."))
+    if ad_hoc:
+        topics_due, status = None, Meeting.Status.AGENDA
+    else:
+        if topics_due is None or topics_due <= now:
+            raise ValidationError(_("The deadline for topics must be in the future."))
+        status = Meeting.Status.COLLECTING
     with transaction.atomic():
         meeting = Meeting.objects.create(
             body=body,
             kind=kind,
+            ad_hoc=ad_hoc,
             title=title,
             status=status,
             topics_due=topics_due,
@@ -102,7 +146,7 @@ def meeting_open(
         for agency in units:
             role = Participant.Role.MEMBER if agency.pk in members else Participant.Role.INVITED
             Participant.objects.create(meeting=meeting, agency=agency, role=role)
-        carried = carry_over(meeting, user) if kind == Meeting.Kind.FULL else 0
+        carried = carry_over(meeting, user) if not ad_hoc else 0
         _audit(
             user=user,
             meeting=meeting,
@@ -110,36 +154,78 @@ def meeting_open(
             summary=lazy_summary(_("Opened meeting %(title)s"), title=meeting.title),
             data={
                 "kind": kind,
+                "ad_hoc": ad_hoc,
                 "units": [a.pk for a in units],
                 "topics_due": topics_due,
                 "carried_over": carried,
+                "case": case.pk if case else None,
             },
         )
+        if case is not None:
+            record_event(
+                action="case.consultation_opened",
+                actor=user,
+                obj=case,
+                summary=lazy_summary(
+                    _("Major-case consultation %(title)s opened"), title=meeting.title
+                ),
+                data={"meeting": meeting.pk},
+            )
+        if not ad_hoc:
+            transaction.on_commit(lambda: send_call_for_topics(meeting.pk))
     return meeting
+
+
+def send_call_for_topics(meeting_id: int) -> int:
+    """E-mail every member unit's liaisons the call for topics with its deadline."""
+    meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
+    due = _local(meeting.topics_due)
+    return mail_units(
+        [p.agency for p in meeting.participants.select_related("agency")],
+        Ability.SUBMIT_TOPIC,
+        f"【征集议题】{meeting.title}",
+        f"{meeting.body.name}办公室现征集{meeting.title}议题，请于{due}前通过协同平台报送议题"
+        "（或报告本单位无议题）。",
+    )
 
 
 # -- topics -------------------------------------------------------------------------------
 
 
 def _participant(user, meeting) -> Participant | None:
-    """The unit's seat; the office drafting an ad-hoc meeting adds topics without one."""
+    """The unit's seat for submitting topics. Units submit while the call is open; while an
+    agenda is drafted only the office adds topics (for any unit taking part)."""
     participant = meeting.participants.filter(agency_id=user.agency_id).first()
-    if meeting.status == Meeting.Status.AGENDA and is_office(user, meeting.body):
+    if meeting.status == Meeting.Status.AGENDA:
+        if not is_office(user, meeting.body):
+            raise ValidationError(_("This meeting is not collecting topics."))
         return participant
-    if participant is None or not can(user, Ability.SUBMIT_TOPIC):
+    if participant is None or participant.items_only or not can(user, Ability.SUBMIT_TOPIC):
         raise PermissionDenied
     return participant
 
 
 def _check_topics_open(meeting):
     if meeting.status == Meeting.Status.AGENDA:
-        return  # an ad-hoc meeting: the office adds its topics while drafting the agenda
+        return  # the office adds topics while drafting the agenda
     if meeting.status != Meeting.Status.COLLECTING:
         raise ValidationError(_("This meeting is not collecting topics."))
     if meeting.topics_due and timezone.now() > meeting.topics_due:
         raise ValidationError(
             _("The call for topics closed on %(due)s.") % {"due": _local(meeting.topics_due)}
         )
+
+
+def _check_topic_text(*, user, title, background, cases):
+    from cases.models import Case
+
+    if not title.strip() or not background.strip():
+        raise ValidationError(_("A topic needs a title and its background."))
+    for case, summary in cases:
+        if not Case.objects.filter(visible_cases_q(user), pk=case.pk).exists():
+            raise PermissionDenied
+        if not summary.strip():
+            raise ValidationError(_("Write the summary of the case the participants may read."))
 
 
 def topic_submit(
@@ -150,24 +236,26 @@ def topic_submit(
     background: str,
     proposed_resolution: str = "",
     cases=(),
+    files=(),
+    presenting=None,
 ) -> Topic:
-    """A unit's liaison submits a topic, optionally linking cases with a summary to share."""
+    """A unit's liaison submits a topic (议题) with its materials, optionally linking cases with
+    the summary the other participants may read. The office, drafting an ad-hoc agenda, adds
+    topics for the presenting unit it names."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         participant = _participant(user, meeting)
         _check_topics_open(meeting)
-        if not title.strip() or not background.strip():
-            raise ValidationError(_("A topic needs a title and its background."))
-        from cases.models import Case
-
-        for case, summary in cases:
-            if not Case.objects.filter(visible_cases_q(user), pk=case.pk).exists():
-                raise PermissionDenied
-            if not summary.strip():
-                raise ValidationError(_("Write the summary of the case the participants may read."))
+        _check_topic_text(user=user, title=title, background=background, cases=cases)
+        agency = user.agency
+        if presenting is not None and presenting.pk != user.agency_id:
+            seat = meeting.participants.filter(agency=presenting, items_only=False).first()
+            if meeting.status != Meeting.Status.AGENDA or seat is None:
+                raise ValidationError(_("The presenting unit must take part in the meeting."))
+            agency, participant = presenting, seat
         topic = Topic.objects.create(
             meeting=meeting,
-            agency=user.agency,
+            agency=agency,
             title=title.strip(),
             background=background.strip(),
             proposed_resolution=proposed_resolution.strip(),
@@ -176,6 +264,7 @@ def topic_submit(
         )
         for case, summary in cases:
             TopicCase.objects.create(topic=topic, case=case, shared_summary=summary.strip())
+        stored = _store_files(user=user, meeting=meeting, files=files, topic=topic)
         if participant is not None:
             participant.topics = Participant.Topics.SUBMITTED
             participant.save(update_fields=["topics"])
@@ -185,10 +274,56 @@ def topic_submit(
             action="meetings.topic_submitted",
             summary=lazy_summary(
                 _("%(agency)s submitted the topic %(title)s"),
+                agency=agency.name,
+                title=topic.title,
+            ),
+            data={
+                "topic": topic.pk,
+                "cases": [c.pk for c, _s in cases],
+                "files": _file_data(stored),
+            },
+        )
+    return topic
+
+
+def topic_revise(
+    *,
+    user,
+    topic: Topic,
+    title: str,
+    background: str,
+    proposed_resolution: str = "",
+    files=(),
+) -> Topic:
+    """The presenting unit revises its topic — after the office returned it, or before it was
+    screened — and it goes back to the office as submitted."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=topic.meeting_id)
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        if topic.agency_id != user.agency_id or not can(user, Ability.SUBMIT_TOPIC):
+            raise PermissionDenied
+        if topic.status not in (Topic.Status.SUBMITTED, Topic.Status.RETURNED):
+            raise ValidationError(_("Only a topic not yet screened, or returned, can be revised."))
+        _check_topics_open(meeting)
+        if meeting.status != Meeting.Status.COLLECTING:
+            raise ValidationError(_("This meeting is not collecting topics."))
+        _check_topic_text(user=user, title=title, background=background, cases=())
+        was = topic.status
+        topic.title, topic.background = title.strip(), background.strip()
+        topic.proposed_resolution = proposed_resolution.strip()
+        topic.status = Topic.Status.SUBMITTED
+        topic.save()
+        stored = _store_files(user=user, meeting=meeting, files=files, topic=topic)
+        _audit(
+            user=user,
+            meeting=meeting,
+            action="meetings.topic_revised",
+            summary=lazy_summary(
+                _("%(agency)s revised the topic %(title)s"),
                 agency=user.agency.name,
                 title=topic.title,
             ),
-            data={"topic": topic.pk, "cases": [c.pk for c, _s in cases]},
+            data={"topic": topic.pk, "was": was, "files": _file_data(stored)},
         )
     return topic
 
@@ -306,6 +441,17 @@ def _check_schedule(starts_at, ends_at, rsvp_due):
         raise ValidationError(_("Replies must be due between now and the start of the meeting."))
 
 
+def chairs(body) -> list:
+    """Who may chair: the convenor or a deputy convenor (召集人或副召集人主持)."""
+    people = [body.convenor] if body.convenor_id else []
+    people += [
+        m.deputy_convenor
+        for m in body.memberships.select_related("deputy_convenor", "agency")
+        if m.deputy_convenor_id
+    ]
+    return people
+
+
 def agenda_approve(
     *,
     user,
@@ -317,10 +463,14 @@ def agenda_approve(
     place: str = "",
     form: str = "",
     rsvp_due=None,
-    invited=(),
+    chair=None,
+    invited: dict | None = None,
 ) -> Meeting:
-    """The convenor approves the agenda and sets the meeting — the notice is issued and the
-    invitations go out — or returns it to the office with a note."""
+    """The convenor approves the agenda and sets the meeting — time, place, form, chair, and
+    the units invited to attend some items (列席: `invited` maps each agenda topic to its
+    invited units). The notice is issued to the units taking part, each invited unit gets a
+    letter naming only its items, and the invitations go out. Or the convenor returns the
+    agenda to the office with a note."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if not can(user, Ability.APPROVE_AGENDA):
@@ -341,29 +491,52 @@ def agenda_approve(
             )
             return meeting
         _check_schedule(starts_at, ends_at, rsvp_due)
-        if form not in Meeting.Form.values:
-            raise ValidationError(_("Choose on site or video conference."))
-        if form == Meeting.Form.ON_SITE and not place.strip():
-            raise ValidationError(_("Give the place of the meeting."))
+        _check_form(form, place)
+        if chair is None or chair.pk not in {p.pk for p in chairs(meeting.body)}:
+            raise ValidationError(_("The convenor or a deputy convenor chairs the meeting."))
+        agenda = {t.pk: t for t in meeting.topics.filter(status=Topic.Status.ACCEPTED)}
+        invited = {topic.pk: list(units) for topic, units in (invited or {}).items()}
+        if set(invited) - set(agenda):
+            raise ValidationError(_("Units are invited for items of the agenda only."))
         seated = set(meeting.participants.values_list("agency_id", flat=True))
-        invited = list(invited)
-        if len({a.pk for a in invited}) != len(invited) or seated & {a.pk for a in invited}:
-            raise ValidationError(_("A unit is invited twice."))
-        for agency in invited:
+        guests = {}
+        for units in invited.values():
+            for agency in units:
+                if agency.pk in seated or [a.pk for a in units].count(agency.pk) > 1:
+                    raise ValidationError(
+                        _("%(unit)s is invited twice: it already takes part in the meeting.")
+                        % {"unit": agency.name}
+                    )
+            guests.update({a.pk: a for a in units})
+        for agency in guests.values():
             Participant.objects.create(
-                meeting=meeting, agency=agency, role=Participant.Role.INVITED
+                meeting=meeting, agency=agency, role=Participant.Role.INVITED, items_only=True
             )
+        for topic_pk, units in invited.items():
+            agenda[topic_pk].invited.set(units)
         meeting.starts_at, meeting.ends_at, meeting.rsvp_due = starts_at, ends_at, rsvp_due
-        meeting.place, meeting.form = place.strip(), form
+        meeting.place, meeting.form, meeting.chair = place.strip(), form, chair
         meeting.status = Meeting.Status.NOTIFIED
         meeting.save()
         notice = document_issue(
             doc_type="notice",
             agency=meeting.body.lead_agency,
-            content=_notice(meeting),
+            content=papers.notice_content(meeting),
             owner=meeting,
             issued_by=user,
         )
+        letters = [
+            document_issue(
+                doc_type="letter",
+                agency=meeting.body.lead_agency,
+                content=papers.invitation_content(participant),
+                owner=participant,
+                issued_by=user,
+            )
+            for participant in meeting.participants.filter(items_only=True).select_related(
+                "agency", "meeting__body__lead_agency"
+            )
+        ]
         _audit(
             user=user,
             meeting=meeting,
@@ -371,78 +544,47 @@ def agenda_approve(
             summary=lazy_summary(
                 _("Agenda approved; notice %(number)s issued"), number=notice.number
             ),
-            data={"notice": notice.pk, "invited": [a.pk for a in invited]},
+            data={
+                "notice": notice.pk,
+                "letters": [d.pk for d in letters],
+                "chair": chair.pk,
+                "invited": {str(k): [a.pk for a in v] for k, v in invited.items()},
+            },
         )
         transaction.on_commit(lambda: send_invitations(meeting.pk))
     return meeting
 
 
-def agenda_text(meeting: Meeting) -> str:
-    lines = []
-    for index, topic in enumerate(
-        meeting.topics.filter(status=Topic.Status.ACCEPTED).order_by("order", "pk"), start=1
-    ):
-        lines.append(f"{index}. {topic.title}（{topic.agency.name}汇报，{topic.minutes or 0}分钟）")
-    return "\n".join(lines)
-
-
-def _notice(meeting: Meeting) -> DocumentContent:
-    body = meeting.body
-    start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-    units = "、".join(p.agency.name for p in meeting.participants.select_related("agency"))
-    place = meeting.place or meeting.get_form_display()
-    text = (
-        f"经联席会议召集人同意，定于{chinese_date(start.date())}{start:%H:%M}至{end:%H:%M}"
-        f"召开{meeting.title}。现将有关事项通知如下：\n"
-        f"一、会议时间：{chinese_date(start.date())}{start:%H:%M}—{end:%H:%M}\n"
-        f"二、会议地点：{place}（{meeting.get_form_display()}）\n"
-        f"三、参会单位：{units}\n"
-        f"四、会议议题：\n{agenda_text(meeting)}\n"
-        f"五、请各单位于{chinese_date(timezone.localtime(meeting.rsvp_due).date())}"
-        f"{timezone.localtime(meeting.rsvp_due):%H:%M}前通过协同平台报送参会回执（参会人员、"
-        f"代为参会人员或请假事由）。"
-    )
-    return DocumentContent(
-        layout="standard",
-        issuer_mark=f"{body.lead_agency.name}文件",
-        number="",
-        title=f"关于召开{meeting.title}的通知",
-        body=text,
-        issued_on=timezone.localdate(),
-        recipients="联席会议各成员单位",
-        signature=f"{body.name}办公室（代章）",
-        seal_text=body.lead_agency.name,
-        printed_by=f"{body.name}办公室",
-    )
+def _check_form(form: str, place: str):
+    if form not in Meeting.Form.values:
+        raise ValidationError(_("Choose on site or video conference."))
+    if form == Meeting.Form.ON_SITE and not place.strip():
+        raise ValidationError(_("Give the place of the meeting."))
 
 
 def send_invitations(meeting_id: int, *, cancel: bool = False) -> int:
-    """E-mail every participating unit's liaison the invitation (.ics); failures are logged,
-    never lost silently, and never undo the meeting."""
+    """E-mail every participating unit's liaisons the invitation (.ics) — or its cancellation
+    (METHOD:CANCEL); failures are logged, never undo the meeting, and the .ics stays on the
+    meeting page."""
     meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
-    recipients = []
-    for participant in meeting.participants.select_related("agency"):
-        recipients += [
-            p.email for p in people_who_can(Ability.RSVP_MEETING, participant.agency) if p.email
-        ]
-    if not recipients:
-        return 0
-    subject = ("【取消】" if cancel else "【会议通知】") + meeting.title
-    message = EmailMessage(
-        subject=subject,
-        body=f"{meeting.body.name}：{meeting.title}，请登录协同平台查看通知并报送参会回执。",
-        to=sorted(set(recipients)),
+    method = "CANCEL" if cancel else "REQUEST"
+    if cancel:
+        subject = f"【会议取消】{meeting.title}"
+        text = f"{meeting.body.name}：{meeting.title}取消。原因：{meeting.cancel_reason}"
+    else:
+        subject = f"【会议通知】{meeting.title}"
+        text = f"{meeting.body.name}：{meeting.title}，请登录协同平台查看通知并报送参会回执。"
+    return mail_units(
+        [p.agency for p in meeting.participants.select_related("agency")],
+        Ability.RSVP_MEETING,
+        subject,
+        text,
+        attachment=(
+            "meeting.ics",
+            meeting_ics(meeting, cancel=cancel),
+            f"text/calendar; method={method}",
+        ),
     )
-    message.attach(
-        "meeting.ics",
-        meeting_ics(meeting, cancel=cancel),
-        "text/calendar; method=CANCEL" if cancel else "text/calendar; method=REQUEST",
-    )
-    try:
-        return message.send()
-    except OSError:
-        logger.exception("meeting %s: the invitation could not be sent", meeting.pk)
-        return 0
 
 
 def meeting_reschedule(
@@ -457,8 +599,7 @@ def meeting_reschedule(
         if not reason.strip():
             raise ValidationError(_("Say why the meeting is changed."))
         _check_schedule(starts_at, ends_at, rsvp_due)
-        if form not in Meeting.Form.values:
-            raise ValidationError(_("Choose on site or video conference."))
+        _check_form(form, place)
         meeting.starts_at, meeting.ends_at, meeting.rsvp_due = starts_at, ends_at, rsvp_due
         meeting.place, meeting.form = place.strip(), form
         meeting.sequence += 1
@@ -486,6 +627,7 @@ def meeting_cancel(*, user, meeting: Meeting, reason: str) -> Meeting:
             raise ValidationError(_("Say why the meeting is cancelled."))
         notified = meeting.starts_at is not None
         meeting.status = Meeting.Status.CANCELLED
+        meeting.cancel_reason = reason.strip()
         meeting.sequence += 1
         meeting.save()
         _audit(
@@ -601,6 +743,7 @@ def minutes_draft(*, user, meeting: Meeting, text: str, resolutions: list[dict])
                 raise ValidationError(
                     _("Resolution %(n)d names its lead unit as cooperating too.") % {"n": number}
                 )
+            _check_resolution_links(user, meeting, item, number)
         meeting.minutes_text = text.strip()
         meeting.save(update_fields=["minutes_text"])
         meeting.resolutions.all().delete()
@@ -623,6 +766,20 @@ def minutes_draft(*, user, meeting: Meeting, text: str, resolutions: list[dict])
             data={"resolutions": len(resolutions)},
         )
     return meeting
+
+
+def _check_resolution_links(user, meeting, item, number):
+    from cases.models import Case
+
+    case, topic = item.get("case"), item.get("topic")
+    if case is not None and not Case.objects.filter(visible_cases_q(user), pk=case.pk).exists():
+        raise ValidationError(
+            _("Resolution %(n)d links a case the office may not see.") % {"n": number}
+        )
+    if topic is not None and topic.meeting_id != meeting.pk:
+        raise ValidationError(
+            _("Resolution %(n)d links a topic of another meeting.") % {"n": number}
+        )
 
 
 def minutes_for_comments(*, user, meeting: Meeting, comments_due) -> Meeting:
@@ -727,7 +884,7 @@ def minutes_approve(*, user, meeting: Meeting, approve: bool, note: str = "") ->
         minutes = document_issue(
             doc_type="minutes",
             agency=meeting.body.lead_agency,
-            content=_minutes(meeting),
+            content=papers.minutes_content(meeting),
             owner=meeting,
             issued_by=user,
         )
@@ -741,50 +898,71 @@ def minutes_approve(*, user, meeting: Meeting, approve: bool, note: str = "") ->
             summary=lazy_summary(_("Minutes %(number)s issued"), number=minutes.number),
             data={"minutes": minutes.pk, "resolutions": meeting.resolutions.count()},
         )
+        for resolution in meeting.resolutions.filter(case__isnull=False).select_related(
+            "case", "lead_agency"
+        ):
+            # the follow-up lands on the case: its page lists the resolution, its timeline says so
+            _case_event(
+                user=user,
+                resolution=resolution,
+                action="case.meeting_resolution",
+                summary=lazy_summary(
+                    _("Joint meeting resolution %(n)s for %(agency)s, due %(due)s: %(text)s"),
+                    n=resolution.number,
+                    agency=resolution.lead_agency.name,
+                    due=resolution.due_on.isoformat(),
+                    text=resolution.text[:100],
+                ),
+            )
+        transaction.on_commit(lambda: distribute_minutes(meeting.pk, minutes.pk))
     return meeting
 
 
-def _names(participants, value) -> str:
-    return "、".join(p.agency.name for p in participants if p.attendance == value)
-
-
-def _minutes(meeting: Meeting) -> DocumentContent:
-    participants = list(meeting.participants.select_related("agency"))
-    lines = [meeting.minutes_text, "会议议定以下事项："]
-    for resolution in meeting.resolutions.select_related("lead_agency").prefetch_related(
-        "cooperating"
-    ):
-        cooperating = "、".join(a.name for a in resolution.cooperating.all())
-        lines.append(
-            f"{resolution.number}. {resolution.text}（牵头单位：{resolution.lead_agency.name}"
-            + (f"；配合单位：{cooperating}" if cooperating else "")
-            + f"；完成时限：{chinese_date(resolution.due_on)}）"
-        )
-    start = timezone.localtime(meeting.starts_at)
-    return DocumentContent(
-        layout="minutes",
-        issuer_mark=f"{meeting.body.name}纪要",
-        number="",
-        title=f"{meeting.title}纪要",
-        body="\n".join(lines),
-        issued_on=timezone.localdate(),
-        sealed=False,
-        attendees=_names(participants, "present"),
-        absentees=_names(participants, "absent"),
-        observers=_names(participants, "observer"),
-        printed_by=f"{meeting.body.name}办公室",
-        note=(
-            f"会议时间：{chinese_date(start.date())}；"
-            f"地点：{meeting.place or meeting.get_form_display()}"
-        ),
+def _case_event(*, user, resolution, action, summary, data=None):
+    record_event(
+        action=action,
+        actor=user,
+        obj=resolution.case,
+        summary=summary,
+        data={"meeting": resolution.meeting_id, "resolution": resolution.pk, **(data or {})},
     )
+
+
+def distribute_minutes(meeting_id: int, document_id: int) -> int:
+    """Send the issued 纪要 (its PDF) to the liaisons of every unit that takes part in the
+    whole meeting; units invited for some items only are told their resolutions instead."""
+    from documents.models import IssuedDocument
+
+    meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
+    document = IssuedDocument.objects.get(pk=document_id)
+    participants = list(meeting.participants.select_related("agency"))
+    whole = [p.agency for p in participants if not p.items_only]
+    sent = mail_units(
+        whole,
+        Ability.RSVP_MEETING,
+        f"【会议纪要】{document.number} {document.title}",
+        f"{meeting.body.name}办公室印发{document.title}（{document.number}），请查收附件，"
+        "并按议定事项抓好落实、按时在协同平台反馈办理情况。",
+        attachment=(f"{document.number}.pdf", document.pdf.read(), "application/pdf"),
+    )
+    guests = [p.agency for p in participants if p.items_only]
+    if guests:
+        sent += mail_units(
+            guests,
+            Ability.RSVP_MEETING,
+            f"【会议纪要】{meeting.title}",
+            f"{meeting.title}纪要已印发，涉及贵单位的议定事项请登录协同平台查看。",
+        )
+    return sent
 
 
 # -- resolutions (督办) --------------------------------------------------------------------
 
 
-def resolution_report(*, user, resolution, body: str, completion: bool):
-    """The lead unit reports progress, or completion with its evidence."""
+def resolution_report(*, user, resolution, body: str, completion: bool, files=()):
+    """The lead unit reports progress, or completion with its evidence (at least one file);
+    the office then checks it. A report on a resolution linked to a case also lands on the
+    case's timeline."""
     from meetings.models import Resolution, ResolutionReport
 
     with transaction.atomic():
@@ -795,6 +973,9 @@ def resolution_report(*, user, resolution, body: str, completion: bool):
             raise ValidationError(_("This resolution is not open for reports."))
         if not body.strip():
             raise ValidationError(_("Describe the progress or what was done."))
+        files = list(files)
+        if completion and not files:
+            raise ValidationError(_("Attach the evidence that the resolution is done."))
         report = ResolutionReport.objects.create(
             resolution=resolution,
             agency=user.agency,
@@ -803,23 +984,33 @@ def resolution_report(*, user, resolution, body: str, completion: bool):
             is_completion=completion,
             created_at=timezone.now(),
         )
+        stored = _store_files(user=user, meeting=resolution.meeting, files=files, report=report)
         if completion:
             resolution.status = Resolution.Status.REPORTED
             resolution.save(update_fields=["status"])
+        summary = lazy_summary(
+            _("Resolution %(n)s: %(agency)s reported %(what)s"),
+            n=resolution.number,
+            agency=user.agency.name,
+            what=_("completion") if completion else _("progress"),
+        )
         _audit(
             user=user,
             meeting=resolution.meeting,
             action="meetings.resolution_completed"
             if completion
             else "meetings.resolution_progress",
-            summary=lazy_summary(
-                _("Resolution %(n)s: %(agency)s reported %(what)s"),
-                n=resolution.number,
-                agency=user.agency.name,
-                what=_("completion") if completion else _("progress"),
-            ),
-            data={"resolution": resolution.pk, "report": report.pk},
+            summary=summary,
+            data={"resolution": resolution.pk, "report": report.pk, "files": _file_data(stored)},
         )
+        if resolution.case_id:
+            _case_event(
+                user=user,
+                resolution=resolution,
+                action="case.meeting_resolution_report",
+                summary=summary,
+                data={"report": report.pk},
+            )
     return report
 
 
@@ -854,6 +1045,17 @@ def resolution_verify(*, user, resolution, accept: bool, note: str = ""):
             ),
             data={"resolution": resolution.pk, "note": note.strip()},
         )
+        if resolution.case_id:
+            _case_event(
+                user=user,
+                resolution=resolution,
+                action="case.meeting_resolution_" + ("done" if accept else "reopened"),
+                summary=lazy_summary(
+                    _("Joint meeting resolution %(n)s: %(status)s"),
+                    n=resolution.number,
+                    status=Resolution.Status(resolution.status).label,
+                ),
+            )
     return resolution
 
 
@@ -935,34 +1137,7 @@ def work_report_issue(*, user, start, end):
     if end > timezone.localdate():
         raise ValidationError(_("A work report covers days already past."))
     figures = work_report_figures(start, end)
-    lines = [
-        f"{chinese_date(start)}至{chinese_date(end)}，各成员单位共移送医保基金监管案件线索"
-        f"{figures['referrals']}件，追回医保基金{figures['recovered']}元，罚款{figures['fines']}元；"
-        f"召开联席会议{figures['meetings']}次，形成议定事项"
-        f"{figures['resolutions_done'] + figures['resolutions_open']}项，"
-        f"已办结{figures['resolutions_done']}项，正在落实{figures['resolutions_open']}项。",
-        "一、各单位接收移送案件情况",
-    ]
-    for row in figures["per_agency"]:
-        lines.append(
-            f"{row['to_agency__name']}：接收{row['sent']}件，办结{row['finished']}件，"
-            f"追回{row['recovered'] or 0}元，罚款{row['fines'] or 0}元。"
-        )
-    if not figures["per_agency"]:
-        lines.append("本期无移送案件。")
-    lines.append("二、下一步工作。各成员单位要按照联席会议议定事项抓好落实，按时反馈办理情况。")
-    content = DocumentContent(
-        layout="standard",
-        issuer_mark=f"{body.lead_agency.name}文件",
-        number="",
-        title=f"关于{chinese_date(start)}至{chinese_date(end)}医保基金监管协同工作情况的通报",
-        body="\n".join(lines),
-        issued_on=timezone.localdate(),
-        recipients="联席会议各成员单位",
-        signature=f"{body.name}办公室（代章）",
-        seal_text=body.lead_agency.name,
-        printed_by=f"{body.name}办公室",
-    )
+    content = papers.work_report_content(body, start, end, figures)
     with transaction.atomic():
         document = document_issue(
             doc_type="report", agency=body.lead_agency, content=content, owner=body, issued_by=user

@@ -1,12 +1,14 @@
-"""Meeting pages: the list, one meeting with what each person may do in it, and the steps of a
-round. Thin: forms check input, meetings/services.py decides and writes."""
+"""Meeting pages: the list with what is waiting for me, one meeting with what each person may
+do in it, and the steps of a round. Thin: meetings/access.py decides who sees what, forms check
+the input, meetings/services.py decides whether the step is allowed and writes."""
 
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,13 +16,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.access import Ability, can
+from agencies.models import Agency
+from audit.models import AuditEvent
 from cases.models import Case
 from cases.selectors import visible_cases_q
+from documents.models import IssuedDocument
 from meetings import round_forms as forms
 from meetings import services
-from meetings.access import access_meeting, visible_meetings
+from meetings.access import (
+    access_meeting,
+    access_meeting_file,
+    access_resolution,
+    can_view_body_document,
+    can_view_meeting_papers,
+    is_office,
+    seat_of,
+    sees_all_meetings,
+    visible_meetings,
+    visible_resolutions,
+    visible_topics,
+)
 from meetings.ics import meeting_ics
-from meetings.models import Meeting, Topic
+from meetings.models import Meeting, MeetingFile, Participant, Resolution, Topic, TopicCase
+from meetings.selectors import joint_body, meeting_todos
 
 
 def _form_page(request, form, meeting, title, template="meetings/step_form.html", **extra):
@@ -40,51 +58,150 @@ def _run(request, form, action, success):
     return True
 
 
+def _post_and_return(request, meeting, action, success):
+    """A one-button step: run it, say what happened, back to the meeting."""
+    try:
+        action()
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect("meetings:meeting", meeting.pk)
+
+
+def _owned_documents(model, pks):
+    from django.contrib.contenttypes.models import ContentType
+
+    return IssuedDocument.objects.filter(
+        owner_type=ContentType.objects.get_for_model(model), owner_id__in=[str(p) for p in pks]
+    ).order_by("issued_at", "pk")
+
+
+def meeting_documents(meeting):
+    """The notice and the minutes (and their corrections)."""
+    return _owned_documents(Meeting, [meeting.pk])
+
+
+# -- the list and one meeting --------------------------------------------------------------
+
+
 @require_safe
 @login_required
 def meeting_list(request):
-    from django.contrib.contenttypes.models import ContentType
-
-    from documents.models import IssuedDocument
-    from meetings.access import can_view_body_document
-    from meetings.selectors import joint_body
-
-    meetings = visible_meetings(request.user).select_related("body").order_by("-created_at")
+    meetings = visible_meetings(request.user).order_by("-created_at")
+    status = request.GET.get("status", "")
+    if status in Meeting.Status.values:
+        meetings = meetings.filter(status=status)
     body = joint_body()
     reports = []
     if body is not None and can_view_body_document(request.user, body):
-        reports = IssuedDocument.objects.filter(
-            owner_type=ContentType.objects.get_for_model(body), owner_id=str(body.pk)
-        ).order_by("-issued_at")
+        reports = _owned_documents(type(body), [body.pk]).order_by("-issued_at")[:10]
     return render(
         request,
         "meetings/meeting_list.html",
-        {"meetings": meetings, "may_open": services.is_office(request.user), "reports": reports},
+        {
+            "meetings": meetings[:200],
+            "todos": meeting_todos(request.user),
+            "may_open": is_office(request.user),
+            "reports": reports,
+            "statuses": Meeting.Status.choices,
+            "status": status,
+        },
+    )
+
+
+def _timeline(meeting, topic_ids, sees_all):
+    events = AuditEvent.objects.filter(
+        object_type="meetings.meeting", object_id=str(meeting.pk)
+    ).order_by("seq")
+    if not sees_all:
+        # other units' topics that never reached the agenda stay out of their timeline
+        hidden = meeting.topics.exclude(pk__in=topic_ids).values_list("pk", flat=True)
+        events = events.exclude(data__topic__in=list(hidden))
+    return events
+
+
+@require_safe
+@login_required
+def meeting_detail(request, pk: int):
+    meeting = access_meeting(request.user, pk)
+    user = request.user
+    office = is_office(user, meeting.body)
+    convenor = can(user, Ability.APPROVE_AGENDA)
+    sees_all = office or convenor
+    mine = seat_of(user, meeting)
+    topics = list(
+        visible_topics(user, meeting, mine)
+        .select_related("agency", "merged_into")
+        .prefetch_related(
+            "invited",
+            Prefetch("materials", queryset=MeetingFile.objects.order_by("pk")),
+            Prefetch("linked_cases", queryset=TopicCase.objects.select_related("case")),
+        )
+        .order_by("order", "submitted_at", "pk")
+    )
+    readable_cases = set(
+        Case.objects.filter(
+            visible_cases_q(user), pk__in=[c.case_id for t in topics for c in t.linked_cases.all()]
+        ).values_list("pk", flat=True)
+    )
+    status = meeting.status
+    items_only = bool(mine and mine.items_only)
+    resolutions = meeting.resolutions.select_related("lead_agency")
+    if items_only:
+        resolutions = resolutions.filter(
+            Q(topic__in=[t.pk for t in topics]) | Q(lead_agency=user.agency_id)
+        )
+    documents = meeting_documents(meeting) if can_view_meeting_papers(user, meeting) else []
+    letters = _owned_documents(
+        Participant,
+        [p.pk for p in meeting.participants.all() if sees_all or p.agency_id == user.agency_id],
+    )
+    collecting = status == Meeting.Status.COLLECTING
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "participants": meeting.participants.select_related("agency", "replied_by"),
+            "topics": topics,
+            "readable_cases": readable_cases,
+            "mine": mine,
+            "items_only": items_only,
+            "office": office,
+            "convenor": convenor,
+            "sees_notes": sees_all,
+            "documents": documents,
+            "letters": letters,
+            "may_submit": bool(
+                mine and not items_only and can(user, Ability.SUBMIT_TOPIC) and collecting
+            )
+            or (office and status == Meeting.Status.AGENDA),
+            "may_edit_topics": collecting and can(user, Ability.SUBMIT_TOPIC),
+            "may_reply": bool(
+                mine and can(user, Ability.RSVP_MEETING) and status == Meeting.Status.NOTIFIED
+            ),
+            "screening": office and status in (Meeting.Status.COLLECTING, Meeting.Status.AGENDA),
+            "screen_form": forms.ScreenForm(meeting=meeting),
+            "resolutions": resolutions,
+            "comments": meeting.comments.select_related("author", "agency")
+            if (sees_all or (mine and not items_only))
+            else [],
+            "timeline": _timeline(meeting, [t.pk for t in topics], sees_all)
+            if not items_only
+            else [],
+            "now": timezone.now(),
+            "today": timezone.localdate(),
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def work_report(request):
-    if not services.is_office(request.user):
-        raise Http404
-    form = forms.WorkReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-
-        def action():
-            services.work_report_issue(
-                user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
-            )
-
-        if _run(request, form, action, _("The work report was issued.")):
-            return redirect("meetings:index")
-    return _form_page(request, form, None, _("Compile the work report (情况通报)"))
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
 def meeting_open(request):
-    if not services.is_office(request.user):
+    if not is_office(request.user):
         raise Http404
     case = None
     if request.GET.get("case"):
@@ -108,6 +225,7 @@ def meeting_open(request):
             created["meeting"] = services.meeting_open(
                 user=request.user,
                 kind=data["kind"],
+                ad_hoc=data["ad_hoc"],
                 title=data["title"],
                 topics_due=data["topics_due"],
                 agencies=list(data["agencies"]),
@@ -120,66 +238,7 @@ def meeting_open(request):
     return _form_page(request, form, None, _("Open a meeting"), case=case)
 
 
-@require_safe
-@login_required
-def meeting_detail(request, pk: int):
-    meeting = access_meeting(request.user, pk)
-    user = request.user
-    office = services.is_office(user, meeting.body)
-    convenor = can(user, Ability.APPROVE_AGENDA)
-    mine = meeting.participants.filter(agency_id=user.agency_id).first()
-    topics = meeting.topics.select_related("agency", "merged_into").prefetch_related(
-        "linked_cases__case"
-    )
-    if not (office or convenor):
-        # a unit sees the agenda, and its own topics in every state
-        topics = topics.filter(status=Topic.Status.ACCEPTED) | topics.filter(
-            agency_id=user.agency_id
-        )
-    notices = meeting_documents(meeting)
-    return render(
-        request,
-        "meetings/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "participants": meeting.participants.select_related("agency", "replied_by"),
-            "topics": topics.distinct().order_by("order", "submitted_at", "pk"),
-            "mine": mine,
-            "office": office,
-            "convenor": convenor,
-            "sees_notes": office or convenor,
-            "documents": notices,
-            "may_submit": bool(
-                mine
-                and can(user, Ability.SUBMIT_TOPIC)
-                and meeting.status == Meeting.Status.COLLECTING
-            )
-            or (office and meeting.status == Meeting.Status.AGENDA),
-            "may_reply": bool(
-                mine
-                and can(user, Ability.RSVP_MEETING)
-                and meeting.status == Meeting.Status.NOTIFIED
-            ),
-            "screening": office
-            and meeting.status in (Meeting.Status.COLLECTING, Meeting.Status.AGENDA),
-            "screen_form": forms.ScreenForm(meeting=meeting),
-            "resolutions": meeting.resolutions.select_related("lead_agency"),
-            "comments": meeting.comments.select_related("author", "agency")
-            if (office or convenor or mine)
-            else [],
-            "now": timezone.now(),
-        },
-    )
-
-
-def meeting_documents(meeting):
-    from django.contrib.contenttypes.models import ContentType
-
-    from documents.models import IssuedDocument
-
-    return IssuedDocument.objects.filter(
-        owner_type=ContentType.objects.get_for_model(Meeting), owner_id=str(meeting.pk)
-    ).order_by("issued_at")
+# -- topics ---------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
@@ -187,7 +246,18 @@ def meeting_documents(meeting):
 def topic_new(request, pk: int):
     meeting = access_meeting(request.user, pk)
     cases = Case.objects.filter(visible_cases_q(request.user)).order_by("-registered_at")
-    form = forms.TopicForm(request.POST or None, cases=cases)
+    presenting = None
+    if is_office(request.user, meeting.body) and meeting.status == Meeting.Status.AGENDA:
+        presenting = Agency.objects.filter(
+            pk__in=meeting.participants.filter(items_only=False).values("agency_id")
+        )
+    form = forms.TopicForm(
+        request.POST or None,
+        request.FILES or None,
+        cases=cases,
+        presenting=presenting,
+        initial={"presenting": request.user.agency_id},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         linked = [(data["case"], data["case_summary"])] if data["case"] else []
@@ -200,26 +270,61 @@ def topic_new(request, pk: int):
                 background=data["background"],
                 proposed_resolution=data["proposed_resolution"],
                 cases=linked,
+                files=data["files"],
+                presenting=data.get("presenting"),
             )
 
         if _run(request, form, action, _("Topic submitted.")):
             return redirect("meetings:meeting", meeting.pk)
-    return _form_page(request, form, meeting, _("Submit a topic"))
+    return _form_page(request, form, meeting, _("Submit a topic"), multipart=True)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def topic_edit(request, pk: int, topic_pk: int):
+    meeting = access_meeting(request.user, pk)
+    topic = meeting.topics.filter(pk=topic_pk, agency_id=request.user.agency_id).first()
+    if topic is None or not can(request.user, Ability.SUBMIT_TOPIC):
+        raise Http404
+    form = forms.TopicEditForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "title": topic.title,
+            "background": topic.background,
+            "proposed_resolution": topic.proposed_resolution,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def action():
+            services.topic_revise(
+                user=request.user,
+                topic=topic,
+                title=data["title"],
+                background=data["background"],
+                proposed_resolution=data["proposed_resolution"],
+                files=data["files"],
+            )
+
+        if _run(request, form, action, _("The revised topic was sent to the office.")):
+            return redirect("meetings:meeting", meeting.pk)
+    return _form_page(
+        request, form, meeting, _("Revise the topic"), multipart=True, office_note=topic.office_note
+    )
 
 
 @require_POST
 @login_required
 def topics_none(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    try:
-        services.topics_none(user=request.user, meeting=meeting)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Recorded: no topics from your unit."))
-    return redirect("meetings:meeting", meeting.pk)
+    return _post_and_return(
+        request,
+        meeting,
+        lambda: services.topics_none(user=request.user, meeting=meeting),
+        _("Recorded: no topics from your unit."),
+    )
 
 
 @require_POST
@@ -227,52 +332,51 @@ def topics_none(request, pk: int):
 def topic_screen(request, pk: int, topic_pk: int):
     meeting = access_meeting(request.user, pk)
     topic = meeting.topics.filter(pk=topic_pk).first()
-    if topic is None or not services.is_office(request.user, meeting.body):
+    if topic is None or not is_office(request.user, meeting.body):
         raise Http404
     form = forms.ScreenForm(request.POST, meeting=meeting)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.topic_screen(
-                user=request.user,
-                topic=topic,
-                action=data["action"],
-                note=data["note"],
-                merge_into=data["merge_into"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Topic screened."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a decision."))
-    return redirect("meetings:meeting", meeting.pk)
+        return redirect("meetings:meeting", meeting.pk)
+    data = form.cleaned_data
+    return _post_and_return(
+        request,
+        meeting,
+        lambda: services.topic_screen(
+            user=request.user,
+            topic=topic,
+            action=data["action"],
+            note=data["note"],
+            merge_into=data["merge_into"],
+        ),
+        _("Topic screened."),
+    )
 
 
 @require_POST
 @login_required
 def agenda_submit(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    if not services.is_office(request.user, meeting.body):
+    if not is_office(request.user, meeting.body):
         raise Http404
-    items = []
-    try:
+
+    def action():
+        items = []
         for topic in meeting.topics.filter(status=Topic.Status.ACCEPTED):
-            items.append(
-                (
-                    topic,
-                    int(request.POST.get(f"order-{topic.pk}", "")),
-                    int(request.POST.get(f"minutes-{topic.pk}", "")),
-                )
-            )
+            try:
+                order = int(request.POST.get(f"order-{topic.pk}", ""))
+                minutes = int(request.POST.get(f"minutes-{topic.pk}", ""))
+            except ValueError:
+                raise ValidationError(
+                    _("Give every topic a place and a duration in whole minutes.")
+                ) from None
+            items.append((topic, order, minutes))
         services.agenda_submit(user=request.user, meeting=meeting, items=items)
-    except ValueError:
-        messages.error(request, _("Give every topic a place and a duration in whole minutes."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The agenda was sent to the convenor."))
-    return redirect("meetings:meeting", meeting.pk)
+
+    return _post_and_return(request, meeting, action, _("The agenda was sent to the convenor."))
+
+
+# -- approval, notice, changes ---------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
@@ -281,7 +385,19 @@ def agenda_approve(request, pk: int):
     meeting = access_meeting(request.user, pk)
     if not can(request.user, Ability.APPROVE_AGENDA):
         raise Http404
-    form = forms.ApproveForm(request.POST or None)
+    agenda = list(
+        meeting.topics.filter(status=Topic.Status.ACCEPTED)
+        .select_related("agency")
+        .order_by("order", "pk")
+    )
+    guests = Agency.objects.filter(is_active=True)
+    form = forms.ApproveForm(
+        request.POST or None,
+        chairs=services.chairs(meeting.body),
+        agenda=agenda,
+        guests=guests,
+        initial={"chair": meeting.body.convenor_id},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -296,30 +412,65 @@ def agenda_approve(request, pk: int):
                 place=data["place"],
                 form=data["form"],
                 rsvp_due=data["rsvp_due"],
-                invited=list(data["invited"]),
+                chair=data["chair"],
+                invited=form.invited(),
             )
 
         if _run(request, form, action, _("Decision recorded.")):
             return redirect("meetings:meeting", meeting.pk)
-    return _form_page(
-        request,
-        form,
-        meeting,
-        _("Approve the agenda"),
-        agenda=meeting.topics.filter(status=Topic.Status.ACCEPTED).select_related("agency"),
+    return _form_page(request, form, meeting, _("Approve the agenda"), agenda=agenda)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_reschedule(request, pk: int):
+    meeting = access_meeting(request.user, pk)
+    if not is_office(request.user, meeting.body):
+        raise Http404
+    form = forms.RescheduleForm(
+        request.POST or None,
+        initial={
+            "starts_at": meeting.starts_at and timezone.localtime(meeting.starts_at),
+            "ends_at": meeting.ends_at and timezone.localtime(meeting.ends_at),
+            "rsvp_due": meeting.rsvp_due and timezone.localtime(meeting.rsvp_due),
+            "form": meeting.form,
+            "place": meeting.place,
+        },
     )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def action():
+            services.meeting_reschedule(
+                user=request.user,
+                meeting=meeting,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                form=data["form"],
+                rsvp_due=data["rsvp_due"],
+                reason=data["reason"],
+            )
+
+        if _run(request, form, action, _("The meeting was changed; the invitations were resent.")):
+            return redirect("meetings:meeting", meeting.pk)
+    return _form_page(request, form, meeting, _("Change the time or place"))
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def meeting_rsvp(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    participant = meeting.participants.filter(agency_id=request.user.agency_id).first()
-    if participant is None:
+    participant = seat_of(request.user, meeting)
+    if participant is None or not can(request.user, Ability.RSVP_MEETING):
         raise Http404
     form = forms.RsvpForm(
         request.POST or None,
-        initial={"reply": participant.reply if participant.reply != "pending" else None},
+        initial={
+            "reply": participant.reply if participant.reply != "pending" else None,
+            "attendees": participant.attendees,
+            "leave_reason": participant.leave_reason,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -342,7 +493,7 @@ def meeting_rsvp(request, pk: int):
 @login_required
 def meeting_cancel(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    if not services.is_office(request.user, meeting.body):
+    if not is_office(request.user, meeting.body):
         raise Http404
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -371,14 +522,28 @@ def meeting_calendar_file(request, pk: int):
     return response
 
 
-# -- the day, the minutes, the resolutions -------------------------------------------------
+@require_safe
+@login_required
+def file_download(request, pk: int):
+    item = access_meeting_file(request.user, pk)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- the day, the minutes -------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def attendance(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    if not services.is_office(request.user, meeting.body):
+    if not is_office(request.user, meeting.body):
         raise Http404
     participants = list(meeting.participants.select_related("agency"))
     error = ""
@@ -402,21 +567,31 @@ def attendance(request, pk: int):
 @login_required
 def minutes(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    if not services.is_office(request.user, meeting.body):
+    if not is_office(request.user, meeting.body):
         raise Http404
+    agenda = meeting.topics.filter(status=Topic.Status.ACCEPTED).order_by("order", "pk")
+    linked = TopicCase.objects.filter(topic__in=agenda).values("case_id")
+    cases = Case.objects.filter(visible_cases_q(request.user)).filter(
+        Q(pk__in=linked) | Q(pk=meeting.case_id)
+    )
     initial = [
         {
             "text": r.text,
             "lead_agency": r.lead_agency_id,
             "cooperating": list(r.cooperating.values_list("pk", flat=True)),
             "due_on": r.due_on,
+            "topic": r.topic_id,
+            "case": r.case_id,
         }
         for r in meeting.resolutions.all()
     ]
     form = forms.MinutesForm(request.POST or None, initial={"text": meeting.minutes_text})
     # bound: no initial, or forms equal to the saved draft would count as "unchanged" and drop
     resolutions = forms.ResolutionFormSet(
-        request.POST or None, initial=None if request.POST else initial, prefix="resolutions"
+        request.POST or None,
+        initial=None if request.POST else initial,
+        prefix="resolutions",
+        form_kwargs={"topics": agenda, "cases": cases},
     )
     if request.method == "POST" and form.is_valid() and resolutions.is_valid():
         items = [
@@ -436,6 +611,8 @@ def minutes(request, pk: int):
                         "lead_agency": i["lead_agency"],
                         "cooperating": list(i["cooperating"]),
                         "due_on": i["due_on"],
+                        "topic": i["topic"],
+                        "case": i["case"],
                     }
                     for i in items
                 ],
@@ -455,9 +632,13 @@ def minutes(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def minutes_comments(request, pk: int):
-    """The office sends the draft out for comments; participants comment."""
+    """The office sends the draft out for comments; the units taking part comment."""
     meeting = access_meeting(request.user, pk)
-    office = services.is_office(request.user, meeting.body)
+    office = is_office(request.user, meeting.body)
+    if not office:
+        seat = seat_of(request.user, meeting)
+        if seat is None or seat.items_only or not can(request.user, Ability.SUBMIT_TOPIC):
+            raise Http404
     form = (forms.CommentsDueForm if office else forms.CommentForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
 
@@ -481,6 +662,7 @@ def minutes_comments(request, pk: int):
         meeting,
         _("Send the draft minutes for comments") if office else _("Comment on the minutes"),
         minutes_text=meeting.minutes_text,
+        resolution_list=meeting.resolutions.select_related("lead_agency"),
     )
 
 
@@ -510,66 +692,58 @@ def minutes_approve(request, pk: int):
         _("Approve the minutes"),
         minutes_text=meeting.minutes_text,
         resolution_list=meeting.resolutions.select_related("lead_agency"),
+        comments=meeting.comments.select_related("author", "agency"),
     )
+
+
+# -- resolutions (督办) ----------------------------------------------------------------------
 
 
 @require_safe
 @login_required
 def resolution_list(request):
-    """督办: the resolutions my unit leads (the office and the convenor: all of them)."""
-    from meetings.models import Resolution
-
-    resolutions = Resolution.objects.exclude(status="draft").select_related(
-        "meeting", "lead_agency"
-    )
-    everyone = services.is_office(request.user) or can(request.user, Ability.APPROVE_AGENDA)
+    """督办: the resolutions my unit leads or cooperates on (the office and the convenor: all
+    of them), filtered by status, overdue or escalated to the office."""
+    everyone = sees_all_meetings(request.user)
+    resolutions = visible_resolutions(request.user).select_related("meeting", "lead_agency")
     if not everyone:
-        resolutions = resolutions.filter(lead_agency_id=request.user.agency_id)
+        agency_id = request.user.agency_id
+        resolutions = resolutions.filter(
+            Q(lead_agency_id=agency_id) | Q(cooperating=agency_id)
+        ).distinct()
     status = request.GET.get("status", "")
     if status in Resolution.Status.values:
         resolutions = resolutions.filter(status=status)
+    today = timezone.localdate()
+    if request.GET.get("overdue"):
+        resolutions = resolutions.filter(status=Resolution.Status.OPEN, due_on__lt=today)
+    if request.GET.get("escalated"):
+        resolutions = resolutions.filter(status=Resolution.Status.OPEN, escalation__gte=3)
     return render(
         request,
         "meetings/resolution_list.html",
         {
-            "resolutions": resolutions.order_by("due_on", "pk"),
-            "today": timezone.localdate(),
+            "resolutions": resolutions.order_by("due_on", "pk")[:500],
+            "today": today,
             "statuses": Resolution.Status.choices[1:],
             "status": status,
+            "overdue": bool(request.GET.get("overdue")),
+            "escalated": bool(request.GET.get("escalated")),
         },
     )
-
-
-def _access_resolution(user, pk):
-    from meetings.models import Resolution
-
-    resolution = (
-        Resolution.objects.exclude(status="draft")
-        .select_related("meeting__body", "lead_agency")
-        .filter(pk=pk)
-        .first()
-    )
-    if resolution is None:
-        raise Http404
-    if not (
-        resolution.lead_agency_id == user.agency_id
-        or services.is_office(user, resolution.meeting.body)
-        or can(user, Ability.APPROVE_AGENDA)
-        or resolution.cooperating.filter(pk=user.agency_id).exists()
-    ):
-        raise Http404
-    return resolution
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def resolution_detail(request, pk: int):
-    resolution = _access_resolution(request.user, pk)
-    office = services.is_office(request.user, resolution.meeting.body)
+    resolution = access_resolution(request.user, pk)
+    office = is_office(request.user, resolution.meeting.body)
     lead = resolution.lead_agency_id == request.user.agency_id and can(
         request.user, Ability.REPORT_RESOLUTION
     )
-    report_form = forms.ReportForm(request.POST if "body" in request.POST else None)
+    report_form = forms.ReportForm(
+        request.POST if "body" in request.POST else None, request.FILES or None
+    )
     verify_form = forms.VerifyForm(request.POST if "accept" in request.POST else None)
     if request.method == "POST":
         if lead and report_form.is_bound and report_form.is_valid():
@@ -582,6 +756,7 @@ def resolution_detail(request, pk: int):
                     resolution=resolution,
                     body=data["body"],
                     completion=data["completion"],
+                    files=data["files"],
                 ),
                 _("Report recorded."),
             ):
@@ -602,12 +777,22 @@ def resolution_detail(request, pk: int):
                 return redirect("meetings:resolution", resolution.pk)
         elif not (lead or office):
             raise Http404
+    case_visible = bool(
+        resolution.case_id
+        and Case.objects.filter(visible_cases_q(request.user), pk=resolution.case_id).exists()
+    )
     return render(
         request,
         "meetings/resolution_detail.html",
         {
             "resolution": resolution,
-            "reports": resolution.reports.select_related("author", "agency", "verified_by"),
+            "meeting_visible": visible_meetings(request.user)
+            .filter(pk=resolution.meeting_id)
+            .exists(),
+            "case_visible": case_visible,
+            "reports": resolution.reports.select_related(
+                "author", "agency", "verified_by"
+            ).prefetch_related("files"),
             "cooperating": resolution.cooperating.all(),
             "report_form": report_form if lead and resolution.status == "open" else None,
             "verify_form": verify_form if office and resolution.status == "reported" else None,
@@ -616,12 +801,13 @@ def resolution_detail(request, pk: int):
     )
 
 
+# -- the calendar ---------------------------------------------------------------------------
+
+
 @require_safe
 @login_required
 def calendar(request):
-    """Meetings and their deadlines, and resolution due dates, from 30 days ago on."""
-    from meetings.models import Resolution
-
+    """Meetings and their deadlines, and resolution due dates, from 30 days ago on, by month."""
     since = timezone.now() - timedelta(days=30)
     entries = []
     meetings = visible_meetings(request.user).exclude(status=Meeting.Status.CANCELLED)
@@ -638,21 +824,25 @@ def calendar(request):
                         "day": timezone.localtime(moment).date(),
                         "time": timezone.localtime(moment),
                         "what": label,
+                        "is_meeting": moment == meeting.starts_at,
                         "title": meeting.title,
                         "url": reverse("meetings:meeting", args=[meeting.pk]),
                     }
                 )
-    resolutions = Resolution.objects.filter(status__in=["open", "reported"]).select_related(
-        "lead_agency"
+    resolutions = visible_resolutions(request.user).filter(
+        status__in=[Resolution.Status.OPEN, Resolution.Status.REPORTED]
     )
-    if not (services.is_office(request.user) or can(request.user, Ability.APPROVE_AGENDA)):
-        resolutions = resolutions.filter(lead_agency_id=request.user.agency_id)
-    for resolution in resolutions:
+    if not sees_all_meetings(request.user):
+        resolutions = resolutions.filter(
+            Q(lead_agency_id=request.user.agency_id) | Q(cooperating=request.user.agency_id)
+        ).distinct()
+    for resolution in resolutions.select_related("lead_agency"):
         entries.append(
             {
                 "day": resolution.due_on,
                 "time": None,
                 "what": _("Resolution due"),
+                "is_meeting": False,
                 "title": (
                     f"{resolution.number}. {resolution.text[:40]}"
                     f"（{resolution.lead_agency.short_name}）"
@@ -661,8 +851,29 @@ def calendar(request):
             }
         )
     entries.sort(key=lambda e: (e["day"], e["time"] is None, e["time"] and e["time"].time()))
+    months: dict = {}
+    for entry in entries:
+        months.setdefault(entry["day"].replace(day=1), []).append(entry)
     return render(
         request,
         "meetings/calendar.html",
-        {"entries": entries, "today": timezone.localdate()},
+        {"months": months.items(), "today": timezone.localdate()},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def work_report(request):
+    if not is_office(request.user):
+        raise Http404
+    form = forms.WorkReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def action():
+            services.work_report_issue(
+                user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+            )
+
+        if _run(request, form, action, _("The work report was issued.")):
+            return redirect("meetings:index")
+    return _form_page(request, form, None, _("Compile the work report (情况通报)"))

@@ -34,12 +34,18 @@ def _library_says(day: date) -> bool | None:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        logger.warning(
-            "chinesecalendar has no data for %s: enter that year's holidays as "
-            "calendar days; counting Monday-Friday meanwhile",
-            day.year,
-        )
+        _warn_missing_year(day.year)
         return None
+
+
+@lru_cache(maxsize=64)
+def _warn_missing_year(year: int) -> None:
+    """Once per year and process, not once per day counted."""
+    logger.warning(
+        "chinesecalendar has no data for %s: enter that year's holidays as "
+        "calendar days; counting Monday-Friday meanwhile",
+        year,
+    )
 
 
 class WorkingCalendar:

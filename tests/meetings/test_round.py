@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.models import Role
 from audit.models import AuditEvent
 from meetings.models import JointBody, Meeting, Membership, Participant, Topic
 from tests.cases.test_concurrency import referred_case
@@ -35,7 +37,14 @@ def body(world, agencies):
         convenor=world["yb_convenor"],
     )
     for order, name in enumerate(MEMBERS):
-        Membership.objects.create(body=body, agency=agencies[name], sort_order=order)
+        agency = agencies[name]
+        Membership.objects.create(
+            body=body,
+            agency=agency,
+            sort_order=order,
+            deputy_convenor=agency.people.filter(role_grants__role=Role.DEPUTY_CONVENOR).first(),
+            liaison=agency.people.filter(role_grants__role=Role.LIAISON).first(),
+        )
     return body
 
 
@@ -145,6 +154,7 @@ def test_a_regular_round_from_topics_to_replies(
     # the convenor approves and sets the meeting; bad schedules are refused
     as_user(client, "yb_convenor")
     start = timezone.now().replace(second=0, microsecond=0) + timedelta(days=10)
+    invited = f"invited_{health_topic.pk}"
     good = {
         "approve": "yes",
         "starts_at": local(start),
@@ -152,17 +162,19 @@ def test_a_regular_round_from_topics_to_replies(
         "form": "on_site",
         "place": "省医保局三楼会议室",
         "rsvp_due": local(start - timedelta(days=3)),
-        "invited": [agencies["省药监局"].pk],
+        "chair": world["wj_deputy"].pk,
+        invited: [agencies["省药监局"].pk],
         "note": "",
     }
     for bad in (
         {"starts_at": local(timezone.now() - timedelta(days=1))},
         {"ends_at": local(start - timedelta(hours=1))},
-        {"invited": [agencies["省公安厅"].pk]},  # already a participant: invited twice
+        {invited: [agencies["省公安厅"].pk]},  # already a participant: invited twice
         {"form": "on_site", "place": ""},
+        {"chair": world["wj_liaison"].pk},  # neither the convenor nor a deputy
     ):
         response = client.post(meeting_url(meeting, "approve"), {**good, **bad})
-        assert response.status_code == 200 and response.context["form"].non_field_errors(), bad
+        assert response.status_code == 200 and response.context["form"].errors, bad
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.AGENDA_APPROVAL
     with django_capture_on_commit_callbacks(execute=True):
@@ -265,7 +277,8 @@ def notified_meeting(world, agencies, body):
         place="省医保局会议室",
         form="on_site",
         rsvp_due=start - timedelta(days=1),
-        invited=[agencies["省药监局"]],
+        chair=convenor,
+        invited={topic: [agencies["省药监局"]]},
     )
     services.rsvp(user=world["ga_liaison"], meeting=meeting, reply="leave", leave_reason="出差")
     past = timezone.now() - timedelta(hours=3)
@@ -351,10 +364,24 @@ def test_minutes_with_resolutions_followed_up_until_done(client, world, agencies
     ]
     url = reverse("meetings:resolution", args=[resolution.pk])
     client.post(url, {"body": "已起草共享机制方案。"})
-    client.post(url, {"body": "共享机制已印发执行。", "completion": "on"})
+    # completion needs its evidence; a file that is not what it claims is refused
+    bare = client.post(url, {"body": "共享机制已印发执行。", "completion": "on"})
+    assert bare.status_code == 200 and bare.context["report_form"].errors["files"]
+    fake = SimpleUploadedFile("印发文件.pdf", b"MZ\x90\x00 not a pdf")
+    forged = client.post(url, {"body": "共享机制已印发执行。", "completion": "on", "files": fake})
+    assert forged.status_code == 200 and forged.context["report_form"].errors["files"]
+    resolution.refresh_from_db()
+    assert resolution.status == Resolution.Status.OPEN and resolution.reports.count() == 1
+    evidence = SimpleUploadedFile("共享机制印发文件.pdf", b"%PDF-1.7 shared data agreement")
+    client.post(url, {"body": "共享机制已印发执行。", "completion": "on", "files": evidence})
     resolution.refresh_from_db()
     assert resolution.status == Resolution.Status.REPORTED
-    as_user(client, "wj_liaison")  # cooperating on the other one, not on this
+    # a unit that took part reads it (the minutes went to it) but cannot report on it
+    as_user(client, "wj_liaison")
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["report_form"] is None
+    assert client.post(url, {"body": "越权报告"}).status_code == 404
+    as_user(client, "jw_liaison")  # took no part
     assert client.get(url).status_code == 404
     as_user(client, "yb_office")
     assert client.post(url, {"accept": "no", "note": ""}).status_code == 200
@@ -362,7 +389,8 @@ def test_minutes_with_resolutions_followed_up_until_done(client, world, agencies
     resolution.refresh_from_db()
     assert resolution.status == Resolution.Status.OPEN
     as_user(client, "scjg_liaison")
-    client.post(url, {"body": "补充：印发文件见附件。", "completion": "on"})
+    signed = SimpleUploadedFile("印发文件.pdf", b"%PDF-1.7 signed")
+    client.post(url, {"body": "补充：印发文件见附件。", "completion": "on", "files": signed})
     as_user(client, "yb_office")
     client.post(url, {"accept": "yes", "note": ""})
     resolution.refresh_from_db()

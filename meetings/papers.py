@@ -1,0 +1,203 @@
+"""What the joint meeting's official documents say: pure functions from a meeting (or a period's
+figures) to the DocumentContent that documents.services.document_issue numbers, renders and
+freezes. All of them go out under the lead agency's seal on behalf of the office (代章), but
+the minutes, which are not sealed (GB/T 9704 纪要).
+
+Everything here is built from text users typed; DocumentContent cleans it, and the renderer
+escapes it, so nothing reaches the PDF as markup.
+"""
+
+from django.utils import timezone
+
+from documents.content import DocumentContent, chinese_date
+from meetings.models import Meeting, Participant, Topic
+
+
+def _moment(value) -> str:
+    local = timezone.localtime(value)
+    return f"{chinese_date(local.date())}{local:%H:%M}"
+
+
+def _office(meeting_or_body) -> str:
+    body = getattr(meeting_or_body, "body", meeting_or_body)
+    return f"{body.name}办公室"
+
+
+def agenda_topics(meeting: Meeting):
+    return (
+        meeting.topics.filter(status=Topic.Status.ACCEPTED)
+        .select_related("agency")
+        .prefetch_related("invited")
+        .order_by("order", "pk")
+    )
+
+
+def agenda_lines(topics) -> list[str]:
+    lines = []
+    for index, topic in enumerate(topics, start=1):
+        line = f"{index}. {topic.title}（{topic.agency.name}汇报，{topic.minutes or 0}分钟）"
+        invited = "、".join(a.name for a in topic.invited.all())
+        if invited:
+            line += f"；列席：{invited}"
+        lines.append(line)
+    return lines
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def _sections(items: list[str]) -> list[str]:
+    """一、二、三、… headings (GB/T 9704 first-level numbering)."""
+    return [f"{NUMERALS[i]}、{text}" for i, text in enumerate(items)]
+
+
+def _schedule(meeting: Meeting) -> list[str]:
+    start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+    place = meeting.place or meeting.get_form_display()
+    items = [
+        f"会议时间：{chinese_date(start.date())}{start:%H:%M}—{end:%H:%M}",
+        f"会议地点：{place}（{meeting.get_form_display()}）",
+    ]
+    if meeting.chair_id:
+        items.append(f"会议主持：{meeting.chair.get_full_name()}")
+    return items
+
+
+def notice_content(meeting: Meeting) -> DocumentContent:
+    """会议通知 to every unit taking part, with the whole agenda."""
+    body = meeting.body
+    start = timezone.localtime(meeting.starts_at)
+    units = "、".join(
+        p.agency.name
+        for p in meeting.participants.select_related("agency").filter(items_only=False)
+    )
+    sections = _sections(
+        [
+            *_schedule(meeting),
+            f"参会单位：{units}",
+            "会议议题：",
+            f"参会回执：请各单位于{_moment(meeting.rsvp_due)}前通过协同平台报送参会回执"
+            "（参会人员、代为参会人员或请假事由）。",
+        ]
+    )
+    lines = [
+        f"经联席会议召集人同意，定于{chinese_date(start.date())}召开{meeting.title}。"
+        "现将有关事项通知如下：",
+        *sections[:-1],
+        *agenda_lines(agenda_topics(meeting)),
+        sections[-1],
+    ]
+    return DocumentContent(
+        layout="standard",
+        issuer_mark=f"{body.lead_agency.name}文件",
+        number="",
+        title=f"关于召开{meeting.title}的通知",
+        body="\n".join(lines),
+        issued_on=timezone.localdate(),
+        recipients="联席会议各成员单位",
+        signature=f"{_office(body)}（代章）",
+        seal_text=body.lead_agency.name,
+        printed_by=_office(body),
+    )
+
+
+def invitation_content(participant: Participant) -> DocumentContent:
+    """列席邀请函 to a unit invited for some items: the time and place, and only its items."""
+    meeting = participant.meeting
+    topics = [t for t in agenda_topics(meeting) if participant.agency in t.invited.all()]
+    sections = _sections(
+        [
+            "列席议题：",
+            *_schedule(meeting),
+            f"列席回执：请于{_moment(meeting.rsvp_due)}前通过协同平台报送列席人员。",
+        ]
+    )
+    lines = [
+        f"{meeting.body.name}定于{_moment(meeting.starts_at)}召开{meeting.title}，"
+        "现邀请贵单位派员列席。有关事项函告如下：",
+        sections[0],
+        *[f"{i}. {t.title}（{t.agency.name}汇报）" for i, t in enumerate(topics, start=1)],
+        *sections[1:],
+    ]
+    return DocumentContent(
+        layout="letter",
+        issuer_mark=meeting.body.lead_agency.name,
+        number="",
+        title=f"关于邀请列席{meeting.title}的函",
+        body="\n".join(lines),
+        issued_on=timezone.localdate(),
+        recipients=participant.agency.name,
+        signature=f"{_office(meeting)}（代章）",
+        seal_text=meeting.body.lead_agency.name,
+    )
+
+
+def _names(participants, value) -> str:
+    return "、".join(p.agency.name for p in participants if p.attendance == value)
+
+
+def minutes_content(meeting: Meeting) -> DocumentContent:
+    """纪要: the minutes, the resolutions (text, lead and cooperating units, due date), and the
+    出席 / 请假 / 列席 lists."""
+    participants = list(meeting.participants.select_related("agency"))
+    lines = [meeting.minutes_text, "会议议定以下事项："]
+    for resolution in meeting.resolutions.select_related("lead_agency").prefetch_related(
+        "cooperating"
+    ):
+        cooperating = "、".join(a.name for a in resolution.cooperating.all())
+        lines.append(
+            f"{resolution.number}. {resolution.text}（牵头单位：{resolution.lead_agency.name}"
+            + (f"；配合单位：{cooperating}" if cooperating else "")
+            + f"；完成时限：{chinese_date(resolution.due_on)}）"
+        )
+    start = timezone.localtime(meeting.starts_at)
+    place = meeting.place or meeting.get_form_display()
+    note = f"会议时间：{chinese_date(start.date())}；地点：{place}"
+    if meeting.chair_id:
+        note += f"；主持：{meeting.chair.get_full_name()}"
+    return DocumentContent(
+        layout="minutes",
+        issuer_mark=f"{meeting.body.name}纪要",
+        number="",
+        title=f"{meeting.title}纪要",
+        body="\n".join(lines),
+        issued_on=timezone.localdate(),
+        sealed=False,
+        attendees=_names(participants, Participant.Attendance.PRESENT),
+        absentees=_names(participants, Participant.Attendance.ABSENT),
+        observers=_names(participants, Participant.Attendance.OBSERVER),
+        printed_by=_office(meeting),
+        note=note,
+    )
+
+
+def work_report_content(body, start, end, figures: dict) -> DocumentContent:
+    """情况通报 for the leaders and the member units."""
+    resolutions = figures["resolutions_done"] + figures["resolutions_open"]
+    lines = [
+        f"{chinese_date(start)}至{chinese_date(end)}，各成员单位共移送医保基金监管案件线索"
+        f"{figures['referrals']}件，追回医保基金{figures['recovered']}元，罚款{figures['fines']}元；"
+        f"召开联席会议{figures['meetings']}次，形成议定事项{resolutions}项，"
+        f"已办结{figures['resolutions_done']}项，正在落实{figures['resolutions_open']}项。",
+        "一、各单位接收移送案件情况",
+    ]
+    for row in figures["per_agency"]:
+        lines.append(
+            f"{row['to_agency__name']}：接收{row['sent']}件，办结{row['finished']}件，"
+            f"追回{row['recovered'] or 0}元，罚款{row['fines'] or 0}元。"
+        )
+    if not figures["per_agency"]:
+        lines.append("本期无移送案件。")
+    lines.append("二、下一步工作。各成员单位要按照联席会议议定事项抓好落实，按时反馈办理情况。")
+    return DocumentContent(
+        layout="standard",
+        issuer_mark=f"{body.lead_agency.name}文件",
+        number="",
+        title=f"关于{chinese_date(start)}至{chinese_date(end)}医保基金监管协同工作情况的通报",
+        body="\n".join(lines),
+        issued_on=timezone.localdate(),
+        recipients="联席会议各成员单位",
+        signature=f"{_office(body)}（代章）",
+        seal_text=body.lead_agency.name,
+        printed_by=_office(body),
+    )
