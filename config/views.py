@@ -13,11 +13,17 @@ def home(request):
     site = request.resolver_match.site
     user = request.user
     roles = [role for role in Role if role in roles_of(user)]
+    from cases import selectors as cases
+    from meetings.selectors import meeting_todos
+
     return render(
         request,
         "xietong/home.html",
         {
             "roles": roles,
+            "inbox_count": cases.inbox(user=user).count(),
+            "queue_count": cases.queue(user=user).count(),
+            "meeting_todos": meeting_todos(user),
             "applications": site.applications_for(user),
             "is_system_admin": is_system_admin(user),
             "has_abilities": bool(abilities_of(user)),

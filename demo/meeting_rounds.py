@@ -10,19 +10,20 @@
    with none;
 4. a major-case consultation about the 一案多查 case, its agenda awaiting the convenor.
 
-Past dates are reached by moving the meeting's times after the fact (as the demo cases do
-for overdue tasks); meetings start at round local hours.
+The past meeting is built on the demo clock (demo/clock.py): its notice is issued before it,
+its minutes after it, its reports in the weeks since, so its documents and timeline carry the
+dates a real one would. Meetings start at round local hours.
 """
 
 from datetime import datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from agencies.models import Agency, User
 from cases.models import Case
+from demo.clock import as_of
 from documents.content import DocumentContent
 from documents.rendering import render_pdfs
 from meetings import services
@@ -86,20 +87,6 @@ def _approve(meeting, start, invited=None, chair="yb_convenor"):
     )
 
 
-def _move(meeting, start):
-    """Put a notified meeting's times at `start` (in the past), keeping their spacing."""
-    meeting.refresh_from_db()
-    shift = start - meeting.starts_at
-    meeting.participants.filter(replied_at__isnull=False).update(replied_at=F("replied_at") + shift)
-    Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=meeting.starts_at + shift,
-        ends_at=meeting.ends_at + shift,
-        rsvp_due=meeting.rsvp_due + shift,
-        topics_due=meeting.topics_due + shift if meeting.topics_due else None,
-    )
-    meeting.refresh_from_db()
-
-
 @transaction.atomic
 def seed_meetings() -> dict:
     body = joint_body()
@@ -112,18 +99,40 @@ def seed_meetings() -> dict:
     _collecting_round(office)
     if big_case is not None:
         _consultation(office, big_case)
-    from meetings.reminders import escalate_resolutions
-
-    escalate_resolutions()  # what cron's meeting_reminders would have done by now
+    _escalations_so_far()
     return {"meetings": Meeting.objects.count(), "resolutions": Resolution.objects.count()}
 
 
+def _escalations_so_far():
+    """What cron's hourly meeting_reminders did over the past weeks: each overdue resolution
+    escalated on the day each level fell due."""
+    from meetings.reminders import escalate_resolutions
+
+    for days in range(-30, 1):
+        moment = _at(days, 9) if days else timezone.now()
+        with as_of(moment):
+            escalate_resolutions(now=moment)
+
+
 def _past_meeting(office, big_case):
+    today = timezone.localdate()  # the real today: due dates are measured from it
+    held = _at(-40, 9)
+    with as_of(held - timedelta(days=24)):
+        past = _call_for_topics(office, big_case, held)
+    with as_of(held + timedelta(hours=3)):
+        _record_the_day(office, past)
+    with as_of(held + timedelta(days=2)):
+        _minutes(office, past, big_case, today)
+    with as_of(held + timedelta(days=25)):
+        _follow_up(office, past, big_case)
+
+
+def _call_for_topics(office, big_case, held):
     past = services.meeting_open(
         user=office,
         kind="full",
         title="2026年第三季度医保基金监管联席会议全体会议",
-        topics_due=_at(2, 17),
+        topics_due=held - timedelta(days=14, hours=16),
     )
     inspection = services.topic_submit(
         user=_user("yb_liaison"),
@@ -160,8 +169,9 @@ def _past_meeting(office, big_case):
     )
     services.topics_none(user=_user("sj_liaison"), meeting=past)
     services.topics_none(user=_user("cz_liaison"), meeting=past)
-    _agenda(past, [inspection, handover, prices], office)
-    _approve(past, _at(6, 9), invited={inspection: [_agency("省药监局")]})
+    with as_of(held - timedelta(days=12)):
+        _agenda(past, [inspection, handover, prices], office)
+        _approve(past, held, invited={inspection: [_agency("省药监局")]})
     replies = {
         "yb_liaison": ("attending", "王建国 局长、李志刚 副局长、陈海燕 基金监管处处长"),
         "jcy_liaison": ("attending", "周振华 副检察长"),
@@ -171,12 +181,16 @@ def _past_meeting(office, big_case):
         "scjg_liaison": ("attending", "华振宇 副厅长"),
         "yj_liaison": ("attending", "喻晓梅 稽查局副局长"),
     }
-    for username, (reply, who) in replies.items():
-        services.rsvp(user=_user(username), meeting=past, reply=reply, attendees=who)
-    services.rsvp(
-        user=_user("cz_liaison"), meeting=past, reply="leave", leave_reason="同期参加财政部会议"
-    )
-    _move(past, _at(-40, 9))
+    with as_of(held - timedelta(days=6)):
+        for username, (reply, who) in replies.items():
+            services.rsvp(user=_user(username), meeting=past, reply=reply, attendees=who)
+        services.rsvp(
+            user=_user("cz_liaison"), meeting=past, reply="leave", leave_reason="同期参加财政部会议"
+        )
+    return past
+
+
+def _record_the_day(office, past):
     services.attendance_record(
         user=office,
         meeting=past,
@@ -189,7 +203,10 @@ def _past_meeting(office, big_case):
             for p in past.participants.all()
         },
     )
-    today = timezone.localdate()
+
+
+def _minutes(office, past, big_case, today):
+    inspection, handover, prices = past.topics.filter(status="accepted").order_by("order")
     services.minutes_draft(
         user=office,
         meeting=past,
@@ -245,6 +262,9 @@ def _past_meeting(office, big_case):
     )
     services.minutes_submit(user=office, meeting=past)
     services.minutes_approve(user=_user("yb_convenor"), meeting=past, approve=True)
+
+
+def _follow_up(office, past, big_case):
     resolutions = list(past.resolutions.order_by("number"))
     services.resolution_report(
         user=_user("yb_liaison"),

@@ -100,6 +100,9 @@ class TopicEditForm(TextChecksMixin, forms.Form):
 
 
 class ScreenForm(TextChecksMixin, forms.Form):
+    """The office's decision on one topic. Rendered once per topic on the meeting page, so the
+    topics to merge into are read once (a choice list, not a query per rendering)."""
+
     text_fields = ("note",)
     action = forms.ChoiceField(
         label=_("Decision"),
@@ -111,14 +114,22 @@ class ScreenForm(TextChecksMixin, forms.Form):
         ],
     )
     note = forms.CharField(label=_("Note to the unit"), required=False, max_length=2000)
-    merge_into = forms.ModelChoiceField(
-        label=_("Merge into"), required=False, queryset=Topic.objects.none()
+    merge_into = forms.TypedChoiceField(
+        label=_("Merge into"), required=False, coerce=int, empty_value=None
     )
 
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.targets = {}
         if meeting is not None:
-            self.fields["merge_into"].queryset = meeting.topics.all()
+            self.targets = {t.pk: t for t in meeting.topics.filter(status=Topic.Status.ACCEPTED)}
+        self.fields["merge_into"].choices = [("", "—")] + [
+            (pk, t.title) for pk, t in self.targets.items()
+        ]
+
+    def clean_merge_into(self):
+        value = self.cleaned_data.get("merge_into")
+        return self.targets.get(value) if value is not None else None
 
 
 def _schedule_fields():

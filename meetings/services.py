@@ -106,18 +106,18 @@ def meeting_open(
         raise ValidationError(_("Give the meeting a title."))
     now = timezone.now()
     members = {m.agency_id: m.agency for m in body.memberships.select_related("agency")}
+    if (kind == Meeting.Kind.CONSULTATION) != (case is not None):
+        raise ValidationError(_("A major-case consultation, and only it, is about a case."))
+    if case is not None:
+        from cases.models import Case
+
+        if not Case.objects.filter(visible_cases_q(user), pk=case.pk).exists():
+            raise PermissionDenied
     if kind == Meeting.Kind.FULL:
         units = list(members.values())
     elif kind in (Meeting.Kind.PARTIAL, Meeting.Kind.CONSULTATION):
         ad_hoc = True
         units = list(agencies)
-        if kind == Meeting.Kind.CONSULTATION:
-            if case is None:
-                raise ValidationError(_("A major-case consultation is about a case."))
-            from cases.models import Case
-
-            if not Case.objects.filter(visible_cases_q(user), pk=case.pk).exists():
-                raise PermissionDenied
         if len({a.pk for a in units}) != len(units):
             raise ValidationError(_("A unit is chosen twice."))
         if not units:
@@ -370,8 +370,14 @@ def topic_screen(*, user, topic: Topic, action: str, note: str = "", merge_into=
         if action in ("return", "defer", "merge") and not note.strip():
             raise ValidationError(_("Say why, for the presenting unit."))
         if action == "merge":
-            if merge_into is None or merge_into.meeting_id != meeting.pk or merge_into == topic:
-                raise ValidationError(_("Choose another topic of this meeting to merge into."))
+            # only into a topic on the agenda: its title is then one every participant sees
+            if (
+                merge_into is None
+                or merge_into.meeting_id != meeting.pk
+                or merge_into == topic
+                or merge_into.status != Topic.Status.ACCEPTED
+            ):
+                raise ValidationError(_("Choose a topic on this meeting's agenda to merge into."))
             topic.merged_into = merge_into
         topic.status = SCREENING[action]
         topic.office_note = note.strip()
@@ -429,6 +435,16 @@ def agenda_submit(*, user, meeting: Meeting, items: list[tuple[Topic, int, int]]
 # -- approval, notice, invitation ---------------------------------------------------------
 
 
+def _return_to_office(*, user, meeting, status, action, summary, note: str) -> Meeting:
+    """The convenor sends an agenda or minutes back to the office, saying what to change."""
+    if not note.strip():
+        raise ValidationError(_("Say what the office should change."))
+    meeting.status = status
+    meeting.save(update_fields=["status"])
+    _audit(user=user, meeting=meeting, action=action, summary=summary, data={"note": note.strip()})
+    return meeting
+
+
 def _check_schedule(starts_at, ends_at, rsvp_due):
     now = timezone.now()
     if starts_at is None or starts_at <= now:
@@ -478,18 +494,14 @@ def agenda_approve(
         if meeting.status != Meeting.Status.AGENDA_APPROVAL:
             raise ValidationError(_("This agenda is not awaiting approval."))
         if not approve:
-            if not note.strip():
-                raise ValidationError(_("Say what the office should change."))
-            meeting.status = Meeting.Status.AGENDA
-            meeting.save(update_fields=["status"])
-            _audit(
+            return _return_to_office(
                 user=user,
                 meeting=meeting,
+                status=Meeting.Status.AGENDA,
                 action="meetings.agenda_returned",
                 summary=lazy_summary(_("Agenda of %(title)s returned"), title=meeting.title),
-                data={"note": note.strip()},
+                note=note,
             )
-            return meeting
         _check_schedule(starts_at, ends_at, rsvp_due)
         _check_form(form, place)
         if chair is None or chair.pk not in {p.pk for p in chairs(meeting.body)}:
@@ -809,9 +821,8 @@ def minutes_comment(*, user, meeting: Meeting, body: str):
 
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if not meeting.participants.filter(agency_id=user.agency_id).exists() or not can(
-            user, Ability.SUBMIT_TOPIC
-        ):
+        seat = meeting.participants.filter(agency_id=user.agency_id).first()
+        if seat is None or seat.items_only or not can(user, Ability.SUBMIT_TOPIC):
             raise PermissionDenied
         if meeting.status != Meeting.Status.MINUTES_COMMENTS:
             raise ValidationError(_("The minutes are not out for comments."))
@@ -869,18 +880,14 @@ def minutes_approve(*, user, meeting: Meeting, approve: bool, note: str = "") ->
         if meeting.status != Meeting.Status.MINUTES_APPROVAL:
             raise ValidationError(_("These minutes are not awaiting approval."))
         if not approve:
-            if not note.strip():
-                raise ValidationError(_("Say what the office should change."))
-            meeting.status = Meeting.Status.HELD
-            meeting.save(update_fields=["status"])
-            _audit(
+            return _return_to_office(
                 user=user,
                 meeting=meeting,
+                status=Meeting.Status.HELD,
                 action="meetings.minutes_returned",
                 summary=lazy_summary(_("Minutes of %(title)s returned"), title=meeting.title),
-                data={"note": note.strip()},
+                note=note,
             )
-            return meeting
         minutes = document_issue(
             doc_type="minutes",
             agency=meeting.body.lead_agency,
@@ -1060,12 +1067,16 @@ def resolution_verify(*, user, resolution, accept: bool, note: str = ""):
 
 
 def carry_over(meeting: Meeting, user) -> int:
-    """Open resolutions of earlier meetings go onto a new full meeting's agenda."""
+    """Open resolutions of earlier full meetings go onto a new regular meeting's agenda. Those of
+    a meeting of some units or a consultation stay with the units that took part: the other
+    members never saw them."""
     from meetings.models import Resolution
 
     carried = 0
     pending = Resolution.objects.filter(
-        meeting__body=meeting.body, status__in=["open", "reported"]
+        meeting__body=meeting.body,
+        meeting__kind=Meeting.Kind.FULL,
+        status__in=["open", "reported"],
     ).exclude(meeting=meeting)
     # not twice: a resolution already on the agenda of a meeting still to be minuted waits there
     still_to_minute = [s for s in Meeting.Status.values if s not in ("minutes_issued", "cancelled")]

@@ -150,6 +150,8 @@ def meeting_detail(request, pk: int):
     status = meeting.status
     items_only = bool(mine and mine.items_only)
     resolutions = meeting.resolutions.select_related("lead_agency")
+    if not sees_all and status != Meeting.Status.MINUTES_COMMENTS:
+        resolutions = resolutions.exclude(status=Resolution.Status.DRAFT)  # drafts: the office's
     if items_only:
         resolutions = resolutions.filter(
             Q(topic__in=[t.pk for t in topics]) | Q(lead_agency=user.agency_id)
@@ -167,6 +169,7 @@ def meeting_detail(request, pk: int):
             "meeting": meeting,
             "participants": meeting.participants.select_related("agency", "replied_by"),
             "topics": topics,
+            "topic_ids": {t.pk for t in topics},
             "readable_cases": readable_cases,
             "mine": mine,
             "items_only": items_only,
@@ -636,8 +639,14 @@ def minutes_comments(request, pk: int):
     meeting = access_meeting(request.user, pk)
     office = is_office(request.user, meeting.body)
     if not office:
+        # units read the draft only while it is out for their comments
         seat = seat_of(request.user, meeting)
-        if seat is None or seat.items_only or not can(request.user, Ability.SUBMIT_TOPIC):
+        if (
+            seat is None
+            or seat.items_only
+            or not can(request.user, Ability.SUBMIT_TOPIC)
+            or meeting.status != Meeting.Status.MINUTES_COMMENTS
+        ):
             raise Http404
     form = (forms.CommentsDueForm if office else forms.CommentForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
