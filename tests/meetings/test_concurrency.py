@@ -105,8 +105,8 @@ def test_two_office_staff_verifying_one_completion_record_it_once(world, agencie
         completion=True,
         files=[SimpleUploadedFile("报告.pdf", b"%PDF-1.7 done")],
     )
-    staff = [UserFactory(agency=agencies["省医保局"], roles=[Role.MEETING_OFFICE]) for _ in range(9)]
-    staff.append(office)
+    lead = agencies["省医保局"]
+    staff = [UserFactory(agency=lead, roles=[Role.MEETING_OFFICE]) for _ in range(9)] + [office]
     results = run_at_once(
         [
             (
