@@ -12,7 +12,6 @@ place, form and invited units; each participating unit's liaison submits topics
 (SUBMIT_TOPIC) and replies to the notice (RSVP_MEETING).
 """
 
-import logging
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,8 +31,6 @@ from meetings.ics import meeting_ics
 from meetings.mail import mail_units
 from meetings.models import Meeting, MeetingFile, Participant, Topic, TopicCase
 from meetings.selectors import joint_body
-
-logger = logging.getLogger("xietong.meetings")
 
 
 def _local(moment) -> str:
