@@ -178,7 +178,13 @@ class ApproveForm(TextChecksMixin, forms.Form):
                 required=False,
                 queryset=guests,
                 widget=forms.SelectMultiple(attrs={"size": 4}),
+                error_messages={
+                    "invalid_choice": _(
+                        "A unit chosen already takes part in the meeting, or cannot be invited."
+                    )
+                },
             )
+        self.fields["note"] = self.fields.pop("note")  # last: only for returning the agenda
 
     def invited(self) -> dict:
         return {

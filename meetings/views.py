@@ -393,7 +393,9 @@ def agenda_approve(request, pk: int):
         .select_related("agency")
         .order_by("order", "pk")
     )
-    guests = Agency.objects.filter(is_active=True)
+    guests = Agency.objects.filter(is_active=True).exclude(
+        pk__in=meeting.participants.filter(items_only=False).values("agency_id")
+    )
     form = forms.ApproveForm(
         request.POST or None,
         chairs=services.chairs(meeting.body),

@@ -175,6 +175,10 @@ def test_a_regular_round_from_topics_to_replies(
     ):
         response = client.post(meeting_url(meeting, "approve"), {**good, **bad})
         assert response.status_code == 200 and response.context["form"].errors, bad
+    twice = client.post(
+        meeting_url(meeting, "approve"), {**good, invited: [agencies["省公安厅"].pk]}
+    )
+    assert "已是参会单位" in str(twice.context["form"].errors[invited])
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.AGENDA_APPROVAL
     with django_capture_on_commit_callbacks(execute=True):
