@@ -11,13 +11,14 @@ from agencies.access import Ability, people_who_can
 logger = logging.getLogger("xietong.meetings")
 
 
-def mail_people(people, subject: str, body: str, *, attachment=None) -> bool:
-    """True when sent (or when nobody has an address); False when the relay refused it."""
+def mail_people(people, subject: str, body: str, *, attachments=()) -> bool:
+    """True when sent (or when nobody has an address); False when the relay refused it.
+    `attachments`: (file name, content, MIME type) each."""
     addresses = sorted({p.email for p in people if p.email})
     if not addresses:
         return True
     message = EmailMessage(subject=subject, body=body, to=addresses)
-    if attachment is not None:
+    for attachment in attachments:
         message.attach(*attachment)
     try:
         message.send()
@@ -27,10 +28,10 @@ def mail_people(people, subject: str, body: str, *, attachment=None) -> bool:
     return True
 
 
-def mail_units(agencies, ability: Ability, subject: str, body: str, *, attachment=None) -> int:
+def mail_units(agencies, ability: Ability, subject: str, body: str, *, attachments=()) -> int:
     """Mail the holders of `ability` in each of `agencies`; the number of units reached."""
     agencies = list(agencies)
     people = people_who_can(ability).filter(agency__in=agencies)
-    if not mail_people(people, subject, body, attachment=attachment):
+    if not mail_people(people, subject, body, attachments=attachments):
         return 0
     return len({p.agency_id for p in people if p.email})

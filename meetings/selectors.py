@@ -15,6 +15,32 @@ def joint_body() -> JointBody | None:
     return JointBody.objects.select_related("lead_agency", "convenor").order_by("pk").first()
 
 
+def documents_of(model, pks):
+    """The official documents issued for these owners (meetings, participants, the body)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from documents.models import IssuedDocument
+
+    return (
+        IssuedDocument.objects.filter(
+            owner_type=ContentType.objects.get_for_model(model),
+            owner_id__in=[str(p) for p in pks],
+        )
+        .select_related("replaced_by")
+        .order_by("issued_at", "pk")
+    )
+
+
+def current_document(owner, doc_type: str):
+    """The owner's document of this type in force: the latest, not replaced by a correction."""
+    return (
+        documents_of(type(owner), [owner.pk])
+        .filter(doc_type=doc_type, replaced_by__isnull=True)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
 @dataclass
 class Todo:
     """One thing a person is expected to do in the joint meetings."""

@@ -30,7 +30,7 @@ from meetings.access import is_office
 from meetings.ics import meeting_ics
 from meetings.mail import mail_units
 from meetings.models import Meeting, MeetingFile, Participant, Topic, TopicCase
-from meetings.selectors import joint_body
+from meetings.selectors import current_document, joint_body
 
 
 def _local(moment) -> str:
@@ -527,25 +527,7 @@ def agenda_approve(
         meeting.place, meeting.form, meeting.chair = place.strip(), form, chair
         meeting.status = Meeting.Status.NOTIFIED
         meeting.save()
-        notice = document_issue(
-            doc_type="notice",
-            agency=meeting.body.lead_agency,
-            content=papers.notice_content(meeting),
-            owner=meeting,
-            issued_by=user,
-        )
-        letters = [
-            document_issue(
-                doc_type="letter",
-                agency=meeting.body.lead_agency,
-                content=papers.invitation_content(participant),
-                owner=participant,
-                issued_by=user,
-            )
-            for participant in meeting.participants.filter(items_only=True).select_related(
-                "agency", "meeting__body__lead_agency"
-            )
-        ]
+        notice, letters = _issue_papers(user=user, meeting=meeting)
         _audit(
             user=user,
             meeting=meeting,
@@ -564,6 +546,33 @@ def agenda_approve(
     return meeting
 
 
+def _issue_papers(*, user, meeting, change_reason: str = ""):
+    """The notice to the units taking part and a 列席 letter to each unit invited for some items.
+    When the meeting changes, each is corrected: a new numbered document that names the one it
+    replaces and why (documents.services)."""
+
+    def issue(doc_type, content, owner):
+        earlier = current_document(owner, doc_type) if change_reason else None
+        return document_issue(
+            doc_type=doc_type,
+            agency=meeting.body.lead_agency,
+            content=content,
+            owner=owner,
+            issued_by=user,
+            replaces=earlier,
+            correction_reason=change_reason if earlier else "",
+        )
+
+    notice = issue("notice", papers.notice_content(meeting), meeting)
+    letters = [
+        issue("letter", papers.invitation_content(participant), participant)
+        for participant in meeting.participants.filter(items_only=True).select_related(
+            "agency", "meeting__body__lead_agency"
+        )
+    ]
+    return notice, letters
+
+
 def _check_form(form: str, place: str):
     if form not in Meeting.Form.values:
         raise ValidationError(_("Choose on site or video conference."))
@@ -572,34 +581,54 @@ def _check_form(form: str, place: str):
 
 
 def send_invitations(meeting_id: int, *, cancel: bool = False) -> int:
-    """E-mail every participating unit's liaisons the invitation (.ics) — or its cancellation
-    (METHOD:CANCEL); failures are logged, never undo the meeting, and the .ics stays on the
-    meeting page."""
+    """E-mail the liaisons of every unit taking part the notice with its invitation (.ics);
+    a unit invited for some items gets its 列席 letter instead of the notice. A cancellation
+    goes to all with METHOD:CANCEL. Failures are logged, never undo the meeting, and every
+    document and the .ics stay on the meeting page."""
     meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
+    participants = list(meeting.participants.select_related("agency"))
     method = "CANCEL" if cancel else "REQUEST"
+    ics = ("meeting.ics", meeting_ics(meeting, cancel=cancel), f"text/calendar; method={method}")
     if cancel:
-        subject = f"【会议取消】{meeting.title}"
-        text = f"{meeting.body.name}：{meeting.title}取消。原因：{meeting.cancel_reason}"
-    else:
-        subject = f"【会议通知】{meeting.title}"
-        text = f"{meeting.body.name}：{meeting.title}，请登录协同平台查看通知并报送参会回执。"
-    return mail_units(
-        [p.agency for p in meeting.participants.select_related("agency")],
+        return mail_units(
+            [p.agency for p in participants],
+            Ability.RSVP_MEETING,
+            f"【会议取消】{meeting.title}",
+            f"{meeting.body.name}：{meeting.title}取消。原因：{meeting.cancel_reason}",
+            attachments=[ics],
+        )
+
+    def pdf(document):
+        return (
+            [(f"{document.number}.pdf", document.pdf.read(), "application/pdf")] if document else []
+        )
+
+    text = f"{meeting.body.name}：{meeting.title}，请查收会议通知，并通过协同平台报送参会回执。"
+    sent = mail_units(
+        [p.agency for p in participants if not p.items_only],
         Ability.RSVP_MEETING,
-        subject,
+        f"【会议通知】{meeting.title}",
         text,
-        attachment=(
-            "meeting.ics",
-            meeting_ics(meeting, cancel=cancel),
-            f"text/calendar; method={method}",
-        ),
+        attachments=[ics, *pdf(current_document(meeting, "notice"))],
     )
+    for participant in (p for p in participants if p.items_only):
+        sent += mail_units(
+            [participant.agency],
+            Ability.RSVP_MEETING,
+            f"【列席邀请】{meeting.title}",
+            f"{meeting.body.name}邀请贵单位列席{meeting.title}部分议题，请查收邀请函，"
+            "并通过协同平台报送列席人员。",
+            attachments=[ics, *pdf(current_document(participant, "letter"))],
+        )
+    return sent
 
 
 def meeting_reschedule(
     *, user, meeting: Meeting, starts_at, ends_at, place: str, form: str, rsvp_due, reason: str
 ) -> Meeting:
-    """The office moves a notified meeting: the invitation is re-sent with a higher SEQUENCE."""
+    """The office moves a notified meeting: the notice and the 列席 letters are corrected (new
+    numbers naming what they replace and why) and the invitation is re-sent with a higher
+    SEQUENCE, so calendars replace the earlier one."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         _require_office(user, meeting.body)
@@ -613,14 +642,23 @@ def meeting_reschedule(
         meeting.place, meeting.form = place.strip(), form
         meeting.sequence += 1
         meeting.save()
+        notice, letters = _issue_papers(user=user, meeting=meeting, change_reason=reason.strip())
         _audit(
             user=user,
             meeting=meeting,
             action="meetings.rescheduled",
             summary=lazy_summary(
-                _("%(title)s moved to %(start)s"), title=meeting.title, start=_local(starts_at)
+                _("%(title)s moved to %(start)s; notice %(number)s issued"),
+                title=meeting.title,
+                start=_local(starts_at),
+                number=notice.number,
             ),
-            data={"reason": reason.strip(), "sequence": meeting.sequence},
+            data={
+                "reason": reason.strip(),
+                "sequence": meeting.sequence,
+                "notice": notice.pk,
+                "letters": [d.pk for d in letters],
+            },
         )
         transaction.on_commit(lambda: send_invitations(meeting.pk))
     return meeting
@@ -947,7 +985,7 @@ def distribute_minutes(meeting_id: int, document_id: int) -> int:
         f"【会议纪要】{document.number} {document.title}",
         f"{meeting.body.name}办公室印发{document.title}（{document.number}），请查收附件，"
         "并按议定事项抓好落实、按时在协同平台反馈办理情况。",
-        attachment=(f"{document.number}.pdf", document.pdf.read(), "application/pdf"),
+        attachments=[(f"{document.number}.pdf", document.pdf.read(), "application/pdf")],
     )
     guests = [p.agency for p in participants if p.items_only]
     if guests:

@@ -20,7 +20,6 @@ from agencies.models import Agency
 from audit.models import AuditEvent
 from cases.models import Case
 from cases.selectors import visible_cases_q
-from documents.models import IssuedDocument
 from meetings import round_forms as forms
 from meetings import services
 from meetings.access import (
@@ -38,7 +37,7 @@ from meetings.access import (
 )
 from meetings.ics import meeting_ics
 from meetings.models import Meeting, MeetingFile, Participant, Resolution, Topic, TopicCase
-from meetings.selectors import joint_body, meeting_todos
+from meetings.selectors import documents_of, joint_body, meeting_todos
 
 
 def _form_page(request, form, meeting, title, template="meetings/step_form.html", **extra):
@@ -71,17 +70,9 @@ def _post_and_return(request, meeting, action, success):
     return redirect("meetings:meeting", meeting.pk)
 
 
-def _owned_documents(model, pks):
-    from django.contrib.contenttypes.models import ContentType
-
-    return IssuedDocument.objects.filter(
-        owner_type=ContentType.objects.get_for_model(model), owner_id__in=[str(p) for p in pks]
-    ).order_by("issued_at", "pk")
-
-
 def meeting_documents(meeting):
     """The notice and the minutes (and their corrections)."""
-    return _owned_documents(Meeting, [meeting.pk])
+    return documents_of(Meeting, [meeting.pk])
 
 
 # -- the list and one meeting --------------------------------------------------------------
@@ -97,7 +88,7 @@ def meeting_list(request):
     body = joint_body()
     reports = []
     if body is not None and can_view_body_document(request.user, body):
-        reports = _owned_documents(type(body), [body.pk]).order_by("-issued_at")[:10]
+        reports = documents_of(type(body), [body.pk]).order_by("-issued_at")[:10]
     return render(
         request,
         "meetings/meeting_list.html",
@@ -157,7 +148,7 @@ def meeting_detail(request, pk: int):
             Q(topic__in=[t.pk for t in topics]) | Q(lead_agency=user.agency_id)
         )
     documents = meeting_documents(meeting) if can_view_meeting_papers(user, meeting) else []
-    letters = _owned_documents(
+    letters = documents_of(
         Participant,
         [p.pk for p in meeting.participants.all() if sees_all or p.agency_id == user.agency_id],
     )

@@ -167,7 +167,10 @@ def test_an_ad_hoc_full_meeting_skips_the_call_and_the_office_drafts_the_agenda(
     assert notice.owner == meeting and notice.agency == agencies["省医保局"]
     guest = meeting.participants.get(agency=agencies["省药监局"])
     assert guest.items_only and IssuedDocument.objects.get(doc_type="letter").owner == guest
-    assert len(mailoutbox) == 1 and mailoutbox[0].attachments[0][0] == "meeting.ics"
+    # the member units get the notice, the invited unit its letter, both with the .ics
+    assert len(mailoutbox) == 2
+    assert {m.attachments[0][0] for m in mailoutbox} == {"meeting.ics"}
+    assert {m.attachments[1][2] for m in mailoutbox} == {"application/pdf"}
     assert events(meeting)[-1] == "meetings.agenda_approved"
 
 
@@ -417,7 +420,20 @@ def test_rescheduling_resends_the_invitation_with_a_higher_sequence(
     meeting.refresh_from_db()
     assert meeting.sequence == 1 and meeting.starts_at == start and meeting.form == "video"
     assert "meetings.rescheduled" in events(meeting)
-    assert len(mailoutbox) == 1
+    # the notice and the 列席 letter are corrected: new numbers naming what they replace and why
+    from meetings.selectors import current_document, documents_of
+
+    notices = list(documents_of(Meeting, [meeting.pk]).filter(doc_type="notice"))
+    assert len(notices) == 2 and current_document(meeting, "notice") == notices[1]
+    assert notices[1].replaces == notices[0] and notices[1].correction_reason == "召集人另有公务"
+    assert "视频会议" in notices[1].content["body"]
+    guest = meeting.participants.get(items_only=True)
+    letter = current_document(guest, "letter")
+    assert letter.replaces is not None
+    # mailed again: the units with the corrected notice, the invited unit with its letter
+    assert len(mailoutbox) == 2
+    by_pdf = {m.attachments[1][0]: m for m in mailoutbox}
+    assert set(by_pdf) == {f"{notices[1].number}.pdf", f"{letter.number}.pdf"}
     _name, ics, mimetype = mailoutbox[0].attachments[0]
     assert mimetype == "text/calendar; method=REQUEST"
     calendar = icalendar.Calendar.from_ical(ics)

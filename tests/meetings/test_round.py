@@ -197,8 +197,20 @@ def test_a_regular_round_from_topics_to_replies(
     assert "关于联合整治分解住院问题的议题" in text and "吉林省药品监督管理局" in text
     assert "药品价格监测信息共享" not in text
 
-    # the invitation: one e-mail to the liaisons with an .ics in Asia/Shanghai
-    assert len(mailoutbox) == 1
+    # the invitation: the units taking part get the notice and an .ics in Asia/Shanghai; the
+    # unit invited for one item gets its 列席 letter instead of the notice
+    from meetings.selectors import documents_of
+
+    letter = documents_of(Participant, [invited.pk]).get()
+    assert len(mailoutbox) == 2
+    to_units, to_guest = sorted(mailoutbox, key=lambda m: "yj_liaison@xietong.example" in m.to)
+    assert "yj_liaison@xietong.example" not in to_units.to
+    assert [a[0] for a in to_units.attachments] == ["meeting.ics", f"{notice.number}.pdf"]
+    assert to_units.attachments[1][1] == notice.pdf.open().read()
+    assert to_guest.to == ["yj_liaison@xietong.example"]
+    assert [a[0] for a in to_guest.attachments] == ["meeting.ics", f"{letter.number}.pdf"]
+    letter_text = "".join(page_text(p) for p in open_pdf(letter.pdf.read()).pages)
+    assert "关于联合整治分解住院问题的议题" in letter_text.replace("\n", "")
     ics_name, ics_data, ics_type = mailoutbox[0].attachments[0]
     assert ics_type.startswith("text/calendar")
     calendar = icalendar.Calendar.from_ical(ics_data)
