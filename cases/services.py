@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -22,7 +21,7 @@ from agencies.access import Ability, can
 from agencies.models import Agency
 from audit.services import lazy_summary, record_event
 from cases.models import Case, Evidence, Referral, Subject
-from cases.uploads import check_evidence_file
+from cases.uploads import store_upload
 from documents.content import Attachment, DocumentContent, chinese_date
 from documents.services import document_issue, series_next_number
 from workflow.calendar_rules import rule_due
@@ -80,27 +79,25 @@ def case_register(*, user, data: dict, subjects: list[dict], files: list) -> Cas
 def evidence_add(
     *, case: Case, user, upload, referral: Referral | None = None, description: str = ""
 ) -> Evidence:
-    kind, sha256 = check_evidence_file(upload)
     evidence = Evidence(
         case=case,
         referral=referral,
-        original_name=upload.name[:200],
-        content_type=kind.content_type,
-        extension=kind.extension,
-        size=upload.size,
-        sha256=sha256,
         description=description,
         uploaded_by=user,
         uploaded_at=timezone.now(),
     )
-    evidence.file.save(f"{sha256}.{kind.extension}", File(upload), save=False)
+    store_upload(evidence, upload)
     evidence.save()
     record_event(
         action="case.evidence_added",
         actor=user,
         obj=case,
         summary=lazy_summary(_("Added evidence %(name)s"), name=evidence.original_name),
-        data={"sha256": sha256, "size": upload.size, "referral": referral.pk if referral else None},
+        data={
+            "sha256": evidence.sha256,
+            "size": evidence.size,
+            "referral": referral.pk if referral else None,
+        },
     )
     return evidence
 

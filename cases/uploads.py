@@ -106,3 +106,18 @@ def check_evidence_file(upload) -> tuple[Sniffed, str]:
         digest.update(chunk)
     upload.seek(0)
     return kind, digest.hexdigest()
+
+
+def store_upload(record, upload) -> None:
+    """Check an upload by content and put it on an unsaved file record (case evidence, meeting
+    materials): its name, what it really is, its size and SHA-256, and the file itself, named
+    by its hash. The caller saves the record."""
+    from django.core.files import File
+
+    kind, sha256 = check_evidence_file(upload)
+    record.original_name = upload.name[:200]
+    record.content_type = kind.content_type
+    record.extension = kind.extension
+    record.size = upload.size
+    record.sha256 = sha256
+    record.file.save(f"{sha256}.{kind.extension}", File(upload), save=False)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.access import Ability, can
 from audit.services import lazy_summary, record_event
 from cases.selectors import visible_cases_q
-from cases.uploads import check_evidence_file
+from cases.uploads import store_upload
 from documents.content import chinese_date
 from documents.services import document_issue
 from meetings import papers
@@ -49,24 +49,16 @@ def _audit(*, user, meeting, action, summary, data=None):
 def _store_files(*, user, meeting, files, topic=None, report=None) -> list[MeetingFile]:
     """Topic materials or report evidence: checked by content, hashed, stored outside the web
     root (the same rules as case evidence)."""
-    from django.core.files import File
-
     stored = []
     for upload in files:
-        kind, sha256 = check_evidence_file(upload)
         item = MeetingFile(
             meeting=meeting,
             topic=topic,
             report=report,
-            original_name=upload.name[:200],
-            content_type=kind.content_type,
-            extension=kind.extension,
-            size=upload.size,
-            sha256=sha256,
             uploaded_by=user,
             uploaded_at=timezone.now(),
         )
-        item.file.save(f"{sha256}.{kind.extension}", File(upload), save=False)
+        store_upload(item, upload)
         item.save()
         stored.append(item)
     return stored
