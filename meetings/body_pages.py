@@ -1,9 +1,7 @@
 """The joint-meeting body page and its personnel changes."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +13,7 @@ from cases.forms import TextChecksMixin
 from meetings import body as services
 from meetings.models import PersonnelChange
 from meetings.selectors import joint_body
+from meetings.views import run_step
 
 
 class ProposeForm(TextChecksMixin, forms.Form):
@@ -91,21 +90,19 @@ def change_propose(request):
         raise Http404
     form = ProposeForm(request.POST or None, people=services.people_of(membership.agency))
     if request.method == "POST" and form.is_valid():
-        try:
-            change = services.change_propose(
+        data, made = form.cleaned_data, {}
+
+        def action():
+            made["change"] = services.change_propose(
                 user=request.user,
                 membership=membership,
-                position=form.cleaned_data["position"],
-                proposed=form.cleaned_data["proposed"],
-                reason=form.cleaned_data["reason"],
+                position=data["position"],
+                proposed=data["proposed"],
+                reason=data["reason"],
             )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The proposal was sent to the office."))
-            return redirect("meetings:change", change.pk)
+
+        if run_step(request, form, action, _("The proposal was sent to the office.")):
+            return redirect("meetings:change", made["change"].pk)
     return render(
         request,
         "meetings/step_form.html",
@@ -132,19 +129,18 @@ def change_detail(request, pk: int):
     if request.method == "POST":
         if not office:
             raise Http404
-        if form.is_valid():
-            try:
-                services.change_decide(
-                    user=request.user,
-                    change=change,
-                    record=form.cleaned_data["record"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Decision recorded."))
-                return redirect("meetings:change", change.pk)
+        if form.is_valid() and run_step(
+            request,
+            form,
+            lambda: services.change_decide(
+                user=request.user,
+                change=change,
+                record=form.cleaned_data["record"],
+                note=form.cleaned_data["note"],
+            ),
+            _("Decision recorded."),
+        ):
+            return redirect("meetings:change", change.pk)
     return render(
         request,
         "meetings/personnel_change.html",

@@ -23,6 +23,23 @@ def _office(meeting_or_body) -> str:
     return f"{body.name}办公室"
 
 
+def _to_members(body, title: str, lines: list[str]) -> DocumentContent:
+    """A 文件 of the lead agency to every member unit, signed by the office under the lead
+    agency's seal (代章)."""
+    return DocumentContent(
+        layout="standard",
+        issuer_mark=f"{body.lead_agency.name}文件",
+        number="",
+        title=title,
+        body="\n".join(lines),
+        issued_on=timezone.localdate(),
+        recipients="联席会议各成员单位",
+        signature=f"{_office(body)}（代章）",
+        seal_text=body.lead_agency.name,
+        printed_by=_office(body),
+    )
+
+
 def agenda_topics(meeting: Meeting):
     return (
         meeting.topics.filter(status=Topic.Status.ACCEPTED)
@@ -87,18 +104,7 @@ def notice_content(meeting: Meeting) -> DocumentContent:
         *agenda_lines(agenda_topics(meeting)),
         sections[-1],
     ]
-    return DocumentContent(
-        layout="standard",
-        issuer_mark=f"{body.lead_agency.name}文件",
-        number="",
-        title=f"关于召开{meeting.title}的通知",
-        body="\n".join(lines),
-        issued_on=timezone.localdate(),
-        recipients="联席会议各成员单位",
-        signature=f"{_office(body)}（代章）",
-        seal_text=body.lead_agency.name,
-        printed_by=_office(body),
-    )
+    return _to_members(body, f"关于召开{meeting.title}的通知", lines)
 
 
 def invitation_content(participant: Participant) -> DocumentContent:
@@ -189,15 +195,5 @@ def work_report_content(body, start, end, figures: dict) -> DocumentContent:
     if not figures["per_agency"]:
         lines.append("本期无移送案件。")
     lines.append("二、下一步工作。各成员单位要按照联席会议议定事项抓好落实，按时反馈办理情况。")
-    return DocumentContent(
-        layout="standard",
-        issuer_mark=f"{body.lead_agency.name}文件",
-        number="",
-        title=f"关于{chinese_date(start)}至{chinese_date(end)}医保基金监管协同工作情况的通报",
-        body="\n".join(lines),
-        issued_on=timezone.localdate(),
-        recipients="联席会议各成员单位",
-        signature=f"{_office(body)}（代章）",
-        seal_text=body.lead_agency.name,
-        printed_by=_office(body),
-    )
+    title = f"关于{chinese_date(start)}至{chinese_date(end)}医保基金监管协同工作情况的通报"
+    return _to_members(body, title, lines)

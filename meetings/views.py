@@ -44,7 +44,7 @@ def _form_page(request, form, meeting, title, template="meetings/step_form.html"
     return render(request, template, {"form": form, "meeting": meeting, "title": title, **extra})
 
 
-def _run(request, form, action, success):
+def run_step(request, form, action, success):
     """Run a service for a valid form; a refusal becomes the form's message."""
     try:
         action()
@@ -227,7 +227,7 @@ def meeting_open(request):
                 note=data["note"],
             )
 
-        if _run(request, form, action, _("Meeting opened.")):
+        if run_step(request, form, action, _("Meeting opened.")):
             return redirect("meetings:meeting", created["meeting"].pk)
     return _form_page(request, form, None, _("Open a meeting"), case=case)
 
@@ -268,7 +268,7 @@ def topic_new(request, pk: int):
                 presenting=data.get("presenting"),
             )
 
-        if _run(request, form, action, _("Topic submitted.")):
+        if run_step(request, form, action, _("Topic submitted.")):
             return redirect("meetings:meeting", meeting.pk)
     return _form_page(request, form, meeting, _("Submit a topic"), multipart=True)
 
@@ -302,7 +302,7 @@ def topic_edit(request, pk: int, topic_pk: int):
                 files=data["files"],
             )
 
-        if _run(request, form, action, _("The revised topic was sent to the office.")):
+        if run_step(request, form, action, _("The revised topic was sent to the office.")):
             return redirect("meetings:meeting", meeting.pk)
     return _form_page(
         request, form, meeting, _("Revise the topic"), multipart=True, office_note=topic.office_note
@@ -412,7 +412,7 @@ def agenda_approve(request, pk: int):
                 invited=form.invited(),
             )
 
-        if _run(request, form, action, _("Decision recorded.")):
+        if run_step(request, form, action, _("Decision recorded.")):
             return redirect("meetings:meeting", meeting.pk)
     return _form_page(request, form, meeting, _("Approve the agenda"), agenda=agenda)
 
@@ -448,7 +448,8 @@ def meeting_reschedule(request, pk: int):
                 reason=data["reason"],
             )
 
-        if _run(request, form, action, _("The meeting was changed; the invitations were resent.")):
+        done = _("The meeting was changed; the invitations were resent.")
+        if run_step(request, form, action, done):
             return redirect("meetings:meeting", meeting.pk)
     return _form_page(request, form, meeting, _("Change the time or place"))
 
@@ -480,7 +481,7 @@ def meeting_rsvp(request, pk: int):
                 leave_reason=data["leave_reason"],
             )
 
-        if _run(request, form, action, _("Reply sent.")):
+        if run_step(request, form, action, _("Reply sent.")):
             return redirect("meetings:meeting", meeting.pk)
     return _form_page(request, form, meeting, _("Reply to the notice"))
 
@@ -499,7 +500,7 @@ def meeting_cancel(request, pk: int):
                 user=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
             )
 
-        if _run(request, form, action, _("The meeting was cancelled.")):
+        if run_step(request, form, action, _("The meeting was cancelled.")):
             return redirect("meetings:meeting", meeting.pk)
     return _form_page(request, form, meeting, _("Cancel the meeting"))
 
@@ -616,7 +617,7 @@ def minutes(request, pk: int):
             if request.POST.get("then") == "submit":
                 services.minutes_submit(user=request.user, meeting=meeting)
 
-        if _run(request, form, action, _("Minutes saved.")):
+        if run_step(request, form, action, _("Minutes saved.")):
             return redirect("meetings:meeting", meeting.pk)
     return render(
         request,
@@ -656,7 +657,7 @@ def minutes_comments(request, pk: int):
                     user=request.user, meeting=meeting, body=form.cleaned_data["body"]
                 )
 
-        if _run(request, form, action, _("Done.")):
+        if run_step(request, form, action, _("Done.")):
             return redirect("meetings:meeting", meeting.pk)
     return _form_page(
         request,
@@ -685,7 +686,7 @@ def minutes_approve(request, pk: int):
                 note=form.cleaned_data["note"],
             )
 
-        if _run(request, form, action, _("Decision recorded.")):
+        if run_step(request, form, action, _("Decision recorded.")):
             return redirect("meetings:meeting", meeting.pk)
     return _form_page(
         request,
@@ -750,7 +751,7 @@ def resolution_detail(request, pk: int):
     if request.method == "POST":
         if lead and report_form.is_bound and report_form.is_valid():
             data = report_form.cleaned_data
-            if _run(
+            if run_step(
                 request,
                 report_form,
                 lambda: services.resolution_report(
@@ -765,7 +766,7 @@ def resolution_detail(request, pk: int):
                 return redirect("meetings:resolution", resolution.pk)
         elif office and verify_form.is_bound and verify_form.is_valid():
             data = verify_form.cleaned_data
-            if _run(
+            if run_step(
                 request,
                 verify_form,
                 lambda: services.resolution_verify(
@@ -876,6 +877,6 @@ def work_report(request):
                 user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
             )
 
-        if _run(request, form, action, _("The work report was issued.")):
+        if run_step(request, form, action, _("The work report was issued.")):
             return redirect("meetings:index")
     return _form_page(request, form, None, _("Compile the work report (情况通报)"))

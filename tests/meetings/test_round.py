@@ -13,20 +13,11 @@ from django.utils import timezone
 
 from agencies.models import Role
 from audit.models import AuditEvent
+from demo.joint_body import MEMBERS
 from meetings.models import JointBody, Meeting, Membership, Participant, Topic
 from tests.cases.test_concurrency import referred_case
 from tests.cases.test_referral_walk import as_user
 from tests.documents.pdfmeasure import open_pdf, page_text
-
-MEMBERS = [
-    "省医保局",
-    "省检察院",
-    "省公安厅",
-    "省财政厅",
-    "省卫生健康委",
-    "省审计厅",
-    "省市场监管厅",
-]
 
 
 @pytest.fixture
