@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from core.forms import IdChoiceField, RecordDateField
 
 # Families of audit actions ("auth.login" belongs to "auth"); later apps add theirs.
 ACTION_FAMILIES = [
@@ -16,14 +17,14 @@ class EventFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All"))] + ACTION_FAMILIES
     )
-    agency = forms.ModelChoiceField(
+    agency = IdChoiceField(
         label=_("Agency"), required=False, queryset=Agency.objects.all(), empty_label=_("All")
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    date_from = forms.DateField(
+    date_from = RecordDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = RecordDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from cases.models import MAX_AMOUNT, Case, Referral, Subject, ViolationType
 from cases.uploads import check_evidence_file
+from core.forms import IdChoiceField, IdMultipleChoiceField, LineField
 from documents.content import has_control_characters
 
 CONTROL_MESSAGE = _("Remove the invisible control characters (often pasted from other software).")
@@ -70,9 +71,9 @@ class TextChecksMixin:
 class CaseForm(TextChecksMixin, forms.Form):
     text_fields = ("title", "description", "informant")
 
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = LineField(label=_("Title"), max_length=120)
     source = forms.ChoiceField(label=_("Source"), choices=Case.Source.choices)
-    violation_types = forms.ModelMultipleChoiceField(
+    violation_types = IdMultipleChoiceField(
         label=_("Violation types"),
         queryset=ViolationType.objects.filter(is_active=True),
         widget=forms.SelectMultiple(attrs={"size": 10}),
@@ -86,7 +87,7 @@ class CaseForm(TextChecksMixin, forms.Form):
         choices=Case.Confidentiality.choices,
         initial=Case.Confidentiality.INTERNAL,
     )
-    informant = forms.CharField(
+    informant = LineField(
         label=_("Informant and contact"),
         max_length=200,
         required=False,
@@ -146,7 +147,7 @@ class DecideForm(TextChecksMixin, forms.Form):
     ]
 
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
-    to_agencies = forms.ModelMultipleChoiceField(
+    to_agencies = IdMultipleChoiceField(
         label=_("Refer to"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
@@ -371,7 +372,7 @@ class CloseForm(TextChecksMixin, forms.Form):
     note = _text(_("Closing note"))
     recovered = money_field(_("Recovered by your agency itself (yuan)"), required=False)
     fines = money_field(_("Fined by your agency itself (yuan)"), required=False)
-    refer_to = forms.ModelMultipleChoiceField(
+    refer_to = IdMultipleChoiceField(
         label=_("Refer further instead of closing (一案多处)"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
@@ -424,7 +425,7 @@ class ExtensionDecideForm(TextChecksMixin, forms.Form):
 class CommentForm(TextChecksMixin, forms.Form):
     text_fields = ("body",)
     body = _text(_("Comment"), max_length=2000)
-    referral = forms.ModelChoiceField(
+    referral = IdChoiceField(
         label=_("About"),
         required=False,
         queryset=Referral.objects.none(),
@@ -458,7 +459,7 @@ class TaskFilterForm(forms.Form):
     source = forms.ChoiceField(
         label=_("Source"), required=False, choices=[("", _("Any source")), *Case.Source.choices]
     )
-    agency = forms.ModelChoiceField(
+    agency = IdChoiceField(
         label=_("Agency"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),

@@ -4,6 +4,7 @@ Kept free of Django imports so that settings.py can use it before Django is set 
 """
 
 import os
+from datetime import date
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -32,6 +33,16 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
+
+
+def env_date(name: str, default: date) -> date:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a date (YYYY-MM-DD).") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -16,18 +16,21 @@ Environment:
   XIETONG_HSTS_SECONDS   HSTS max-age (default one year in production)
   XIETONG_CSRF_TRUSTED_ORIGINS  comma-separated https://host origins
   XIETONG_FONT_DIR       licensed document fonts that override the open ones (default: var/fonts)
+  XIETONG_SYSTEM_START   first day of records, YYYY-MM-DD (default 2024-01-01): report periods
+                         and searches cannot start earlier
   XIETONG_MAIL_FROM      sender of meeting notices and invitations (default xietong@localhost)
   EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS
                          the government mail relay (production); development prints mail
 """
 
 import os
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, env_bool, env_int, env_list
+from config.env import database_from_url, env_bool, env_date, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -89,6 +92,7 @@ INSTALLED_APPS = [
     "simple_history",
     "viewflow",
     "viewflow.workflow",
+    "core",
     "agencies",
     "audit",
     "workflow",
@@ -242,3 +246,6 @@ LOGGING = {
 }
 
 SITE_TITLE = _("Medical Insurance Fund Supervision Collaboration Platform")
+
+# The first day this deployment holds records for: report periods and searches start here.
+XIETONG_SYSTEM_START = env_date("XIETONG_SYSTEM_START", date(2024, 1, 1))

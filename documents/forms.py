@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from core.forms import IdMultipleChoiceField, LineField
 from documents.content import has_control_characters
 from documents.models import SERIES_HELP, series_code_validator
 from documents.types import CHOICES
@@ -28,15 +29,15 @@ class DispatchForm(forms.Form):
         validators=[series_code_validator],
         help_text=SERIES_HELP,
     )
-    issuer_name = forms.CharField(label=_("Issuer"), max_length=60)
-    title = forms.CharField(label=_("Title"), max_length=120)
-    to_agencies = forms.ModelMultipleChoiceField(
+    issuer_name = LineField(label=_("Issuer"), max_length=60)
+    title = LineField(label=_("Title"), max_length=120)
+    to_agencies = IdMultipleChoiceField(
         label=_("Addressed to"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    recipients_extra = forms.CharField(label=_("Other recipients"), max_length=300, required=False)
+    recipients_extra = LineField(label=_("Other recipients"), max_length=300, required=False)
     body = forms.CharField(
         label=_("Body"),
         max_length=MAX_BODY,
@@ -50,15 +51,15 @@ class DispatchForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One attachment title per line."),
     )
-    note = forms.CharField(label=_("Note (附注)"), max_length=200, required=False)
-    cc_agencies = forms.ModelMultipleChoiceField(
+    note = LineField(label=_("Note (附注)"), max_length=200, required=False)
+    cc_agencies = IdMultipleChoiceField(
         label=_("Copied to"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    cc_extra = forms.CharField(label=_("Other copy-to"), max_length=300, required=False)
-    printed_by = forms.CharField(label=_("Printed by"), max_length=60, required=False)
+    cc_extra = LineField(label=_("Other copy-to"), max_length=300, required=False)
+    printed_by = LineField(label=_("Printed by"), max_length=60, required=False)
     sealed = forms.BooleanField(label=_("Seal the document"), required=False, initial=True)
 
     def clean(self):

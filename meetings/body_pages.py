@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from agencies.access import Ability, can, people_who_can, require
 from cases.forms import TextChecksMixin
+from core.forms import IdChoiceField
 from meetings import body as services
 from meetings.models import PersonnelChange
 from meetings.selectors import joint_body
@@ -21,7 +22,7 @@ class ProposeForm(TextChecksMixin, forms.Form):
     position = forms.ChoiceField(
         label=gettext_lazy("Position"), choices=PersonnelChange.Position.choices
     )
-    proposed = forms.ModelChoiceField(label=gettext_lazy("Proposed person"), queryset=None)
+    proposed = IdChoiceField(label=gettext_lazy("Proposed person"), queryset=None)
     reason = forms.CharField(
         label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -3,12 +3,16 @@ ability (their liaisons, usually). A failed send is logged and reported to the c
 raised: mail must not undo a step that is already recorded."""
 
 import logging
+import re
 
 from django.core.mail import EmailMessage
 
 from agencies.access import Ability, people_who_can
+from documents.content import clean_line
 
 logger = logging.getLogger("xietong.meetings")
+
+LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
 def mail_people(people, subject: str, body: str, *, attachments=()) -> bool:
@@ -17,15 +21,22 @@ def mail_people(people, subject: str, body: str, *, attachments=()) -> bool:
     addresses = sorted({p.email for p in people if p.email})
     if not addresses:
         return True
-    message = EmailMessage(subject=subject, body=body, to=addresses)
-    for attachment in attachments:
-        message.attach(*attachment)
+    subject = mail_subject(subject)
     try:
+        message = EmailMessage(subject=subject, body=body, to=addresses)
+        for attachment in attachments:
+            message.attach(*attachment)
         message.send()
-    except OSError:
+    except Exception:  # the relay, a bad address, anything: the step is already recorded
         logger.exception("mail could not be sent: %s", subject)
         return False
     return True
+
+
+def mail_subject(text: str) -> str:
+    """A subject on one line: titles come from users, and a line break in a header is refused
+    by Django (BadHeaderError) — or, unchecked, would let them add headers of their own."""
+    return " ".join(clean_line(" ".join(LINE_BREAKS.split(str(text)))).split())[:200]
 
 
 def mail_units(agencies, ability: Ability, subject: str, body: str, *, attachments=()) -> int:

@@ -6,6 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from cases.forms import MultipleFileField, TextChecksMixin
+from core.forms import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    LineField,
+    RecordDateField,
+)
 from meetings.models import Meeting, Participant, Topic
 
 FILES_HELP = _("PDF, JPG, PNG, DOCX, XLSX or OFD; 25 MB each.")  # cases.uploads decides
@@ -14,7 +22,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 def _dt(label, required=True):
-    return forms.DateTimeField(
+    return BoundedDateTimeField(
         label=label, required=required, widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"]
     )
 
@@ -25,9 +33,9 @@ class MeetingOpenForm(TextChecksMixin, forms.Form):
     ad_hoc = forms.BooleanField(
         label=_("Ad hoc: no call for topics, the office drafts the agenda"), required=False
     )
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = LineField(label=_("Title"), max_length=120)
     topics_due = _dt(_("Topics due (regular full meetings)"), required=False)
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = IdMultipleChoiceField(
         label=_("Units taking part (meetings of some units, consultations)"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
@@ -52,7 +60,7 @@ class MeetingOpenForm(TextChecksMixin, forms.Form):
 
 class TopicForm(TextChecksMixin, forms.Form):
     text_fields = ("title", "background", "proposed_resolution", "case_summary")
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = LineField(label=_("Title"), max_length=120)
     background = forms.CharField(
         label=_("Background"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -63,14 +71,14 @@ class TopicForm(TextChecksMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     files = MultipleFileField(label=_("Materials"), help_text=FILES_HELP)
-    case = forms.ModelChoiceField(label=_("Linked case"), required=False, queryset=None)
+    case = IdChoiceField(label=_("Linked case"), required=False, queryset=None)
     case_summary = forms.CharField(
         label=_("What the other units may read about the case"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    presenting = forms.ModelChoiceField(label=_("Presenting unit"), required=False, queryset=None)
+    presenting = IdChoiceField(label=_("Presenting unit"), required=False, queryset=None)
 
     def __init__(self, *args, cases=None, presenting=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +147,7 @@ def _schedule_fields():
         "form": forms.ChoiceField(
             label=_("Form"), required=False, choices=[("", "—"), *Meeting.Form.choices]
         ),
-        "place": forms.CharField(label=_("Place"), required=False, max_length=200),
+        "place": LineField(label=_("Place"), required=False, max_length=200),
         "rsvp_due": _dt(_("Replies due"), required=False),
     }
 
@@ -155,7 +163,7 @@ class ApproveForm(TextChecksMixin, forms.Form):
         coerce=lambda v: v == "yes",
         choices=[("yes", _("Approve and notify")), ("no", _("Return to the office"))],
     )
-    chair = forms.ModelChoiceField(label=_("Chair"), required=False, queryset=None)
+    chair = IdChoiceField(label=_("Chair"), required=False, queryset=None)
     note = forms.CharField(
         label=_("Note to the office (when returning)"),
         required=False,
@@ -173,7 +181,7 @@ class ApproveForm(TextChecksMixin, forms.Form):
         self.fields["chair"].label_from_instance = lambda u: f"{u.get_full_name()} · {u.title}"
         self.agenda = list(agenda)
         for topic in self.agenda:
-            self.fields[f"invited_{topic.pk}"] = forms.ModelMultipleChoiceField(
+            self.fields[f"invited_{topic.pk}"] = IdMultipleChoiceField(
                 label=_("Invited for “%(title)s” (列席)") % {"title": topic.title},
                 required=False,
                 queryset=guests,
@@ -212,10 +220,10 @@ class RsvpForm(TextChecksMixin, forms.Form):
         widget=forms.RadioSelect,
         choices=[c for c in Participant.Reply.choices if c[0] != "pending"],
     )
-    attendees = forms.CharField(
+    attendees = LineField(
         label=_("Who attends (name and position)"), required=False, max_length=300
     )
-    leave_reason = forms.CharField(label=_("Reason for leave"), required=False, max_length=300)
+    leave_reason = LineField(label=_("Reason for leave"), required=False, max_length=300)
 
 
 class ReasonForm(TextChecksMixin, forms.Form):
@@ -235,20 +243,20 @@ class ResolutionForm(TextChecksMixin, forms.Form):
     text = forms.CharField(
         label=_("Resolution"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    lead_agency = forms.ModelChoiceField(
+    lead_agency = IdChoiceField(
         label=_("Lead unit"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
     )
-    cooperating = forms.ModelMultipleChoiceField(
+    cooperating = IdMultipleChoiceField(
         label=_("Cooperating units"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
-    topic = forms.ModelChoiceField(label=_("From the agenda item"), required=False, queryset=None)
-    case = forms.ModelChoiceField(
+    due_on = BoundedDateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    topic = IdChoiceField(label=_("From the agenda item"), required=False, queryset=None)
+    case = IdChoiceField(
         label=_("Follow-up on the case"),
         required=False,
         queryset=None,
@@ -324,5 +332,5 @@ class VerifyForm(TextChecksMixin, forms.Form):
 
 
 class WorkReportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = RecordDateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = RecordDateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -385,6 +385,9 @@ def topic_screen(*, user, topic: Topic, action: str, note: str = "", merge_into=
     return topic
 
 
+MAX_AGENDA_PLACE = 999
+
+
 def agenda_submit(*, user, meeting: Meeting, items: list[tuple[Topic, int, int]]) -> Meeting:
     """The office orders the accepted topics, gives each a duration and sends the agenda to
     the convenor."""
@@ -404,6 +407,11 @@ def agenda_submit(*, user, meeting: Meeting, items: list[tuple[Topic, int, int]]
         if len(set(orders)) != len(orders):
             raise ValidationError(_("Two topics have the same place on the agenda."))
         for topic, order, minutes in items:
+            if not 1 <= order <= MAX_AGENDA_PLACE:
+                raise ValidationError(
+                    _("A place on the agenda is a number from 1 to %(last)d."),
+                    params={"last": MAX_AGENDA_PLACE},
+                )
             if not 1 <= minutes <= 480:
                 raise ValidationError(_("A topic takes between 1 and 480 minutes."))
             Topic.objects.filter(pk=topic.pk).update(order=order, minutes=minutes)

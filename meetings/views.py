@@ -20,6 +20,7 @@ from agencies.models import Agency
 from audit.models import AuditEvent
 from cases.models import Case
 from cases.selectors import visible_cases_q
+from core.forms import parse_id
 from meetings import round_forms as forms
 from meetings import services
 from meetings.access import (
@@ -199,8 +200,9 @@ def meeting_open(request):
         raise Http404
     case = None
     if request.GET.get("case"):
-        case = Case.objects.filter(visible_cases_q(request.user), pk=request.GET["case"]).first()
-        if case is None:
+        case_pk = parse_id(request.GET["case"])
+        case = case_pk and Case.objects.filter(visible_cases_q(request.user), pk=case_pk).first()
+        if not case:
             raise Http404
     initial = {}
     if case is not None:

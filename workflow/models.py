@@ -1,6 +1,7 @@
 """Deadline rules and the working-day calendar they count in."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +34,22 @@ class DeadlineRule(models.Model):
         verbose_name_plural = _("deadline rules")
         ordering = ["code"]
 
+    # No period runs past five years: a due time must stay within the planning window the
+    # forms allow (core.forms.planning_window), and a typo of 30000 days must not be saved.
+    MAX_LENGTH = {Unit.HOURS: 5 * 366 * 24, Unit.CALENDAR_DAYS: 5 * 366, Unit.WORKING_DAYS: 1250}
+
     def __str__(self):
         return f"{self.name} ({self.length} {self.get_unit_display()})"
+
+    def clean(self):
+        longest = self.MAX_LENGTH.get(self.unit)
+        if longest and self.length and self.length > longest:
+            raise ValidationError(
+                {
+                    "length": _("A period is at most %(n)d %(unit)s (five years).")
+                    % {"n": longest, "unit": self.get_unit_display()}
+                }
+            )
 
 
 class CalendarDay(models.Model):
