@@ -26,6 +26,7 @@ from cases.access import (
     access_task,
 )
 from cases.models import Case, Referral
+from core.submissions import once_per_submission
 from workflow.models import DeadlineRule
 
 PAGE = 30
@@ -117,6 +118,7 @@ def supervision_list(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def case_create(request):
     require(request.user, Ability.REGISTER_CASE)
     form = forms.CaseForm(request.POST or None, request.FILES or None)
@@ -148,6 +150,7 @@ def case_create(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def case_detail(request, pk: int):
     case = access_case(request.user, pk)
     referrals = list(selectors.case_referrals(user=request.user, case=case))
@@ -468,6 +471,7 @@ def referral_withdraw(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def extension_request(request, pk: int):
     referral = access_referral(request.user, pk)
     if referral.to_agency_id != request.user.agency_id or not can(

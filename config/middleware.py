@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from csp.middleware import CSPMiddleware
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class LanguageMiddleware:
@@ -25,3 +26,42 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class PrivatePagesMiddleware:
+    """Signed-in pages are never stored by a browser or a proxy.
+
+    They carry case files, names and ID numbers: `Cache-Control: private, no-store` keeps
+    them out of shared caches and out of the browser's disk cache, so the back button on a
+    shared office computer after logging out shows nothing. Static files (served before this
+    runs, by WhiteNoise) and responses that set their own Cache-Control are left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and "Cache-Control" not in response
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class PageSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's Content-Security-Policy (settings.CONTENT_SECURITY_POLICY) on HTML pages.
+
+    Every script and style comes from our own static files; the one inline style element
+    (Turbo's progress bar) carries the request's nonce. PDFs, files and .ics downloads are
+    not pages and get no policy (a policy on a PDF can stop the browser's own viewer).
+    """
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)

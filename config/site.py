@@ -179,8 +179,8 @@ class XietongSite(Site):
     title = _("Medical Insurance Fund Supervision Collaboration Platform")
     icon = "hub"
     menu_template_name = "xietong/site_menu.html"
-    primary_color = "#9b1c1c"
-    secondary_color = "#1f4e79"
+    # the theme colours are in static/xietong/xietong.css (:root): viewflow would write them
+    # into an inline <style>, which the Content-Security-Policy refuses
 
     index_path = path("", views.home, name="index")
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.access import Ability, can, require
+from core.submissions import once_per_submission
 from documents import selectors, services
 from documents.access import access_dispatch, access_document
 from documents.forms import CorrectionForm, DispatchForm
@@ -71,6 +72,7 @@ def _initial_for(user) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def dispatch_create(request):
     require(request.user, Ability.ISSUE_DOCUMENTS)
     if request.user.agency is None:
@@ -139,6 +141,7 @@ def dispatch_draft_pdf(request, pk: int):
 
 @require_POST
 @login_required
+@once_per_submission
 def dispatch_issue(request, pk: int):
     dispatch = access_dispatch(request.user, pk)
     if not _may_edit(request.user, dispatch):
@@ -158,6 +161,7 @@ def dispatch_issue(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def dispatch_correct(request, pk: int):
     dispatch = access_dispatch(request.user, pk)
     document = dispatch.document

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from agencies.access import Ability, can, people_who_can, require
 from cases.forms import TextChecksMixin
 from core.forms import IdChoiceField
+from core.submissions import once_per_submission
 from meetings import body as services
 from meetings.models import PersonnelChange
 from meetings.selectors import joint_body
@@ -84,6 +85,7 @@ def body_detail(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def change_propose(request):
     body = _body_or_404()
     membership = body.memberships.filter(agency_id=request.user.agency_id).first()
@@ -113,6 +115,7 @@ def change_propose(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def change_detail(request, pk: int):
     body = _body_or_404()
     change = (

@@ -21,6 +21,7 @@ from audit.models import AuditEvent
 from cases.models import Case
 from cases.selectors import visible_cases_q
 from core.forms import parse_id
+from core.submissions import once_per_submission
 from meetings import round_forms as forms
 from meetings import services
 from meetings.access import (
@@ -195,6 +196,7 @@ def meeting_detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def meeting_open(request):
     if not is_office(request.user):
         raise Http404
@@ -239,6 +241,7 @@ def meeting_open(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def topic_new(request, pk: int):
     meeting = access_meeting(request.user, pk)
     cases = Case.objects.filter(visible_cases_q(request.user)).order_by("-registered_at")
@@ -277,6 +280,7 @@ def topic_new(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def topic_edit(request, pk: int, topic_pk: int):
     meeting = access_meeting(request.user, pk)
     topic = meeting.topics.filter(pk=topic_pk, agency_id=request.user.agency_id).first()
@@ -377,6 +381,7 @@ def agenda_submit(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def agenda_approve(request, pk: int):
     meeting = access_meeting(request.user, pk)
     if not can(request.user, Ability.APPROVE_AGENDA):
@@ -421,6 +426,7 @@ def agenda_approve(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def meeting_reschedule(request, pk: int):
     meeting = access_meeting(request.user, pk)
     if not is_office(request.user, meeting.body):
@@ -490,6 +496,7 @@ def meeting_rsvp(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def meeting_cancel(request, pk: int):
     meeting = access_meeting(request.user, pk)
     if not is_office(request.user, meeting.body):
@@ -630,6 +637,7 @@ def minutes(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def minutes_comments(request, pk: int):
     """The office sends the draft out for comments; the units taking part comment."""
     meeting = access_meeting(request.user, pk)
@@ -673,6 +681,7 @@ def minutes_comments(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def minutes_approve(request, pk: int):
     meeting = access_meeting(request.user, pk)
     if not can(request.user, Ability.APPROVE_MINUTES):
@@ -740,6 +749,7 @@ def resolution_list(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def resolution_detail(request, pk: int):
     resolution = access_resolution(request.user, pk)
     office = is_office(request.user, resolution.meeting.body)
@@ -868,6 +878,7 @@ def calendar(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def work_report(request):
     if not is_office(request.user):
         raise Http404

@@ -6,6 +6,7 @@ with those nodes left out, and each case's task states are painted onto a copy o
 """
 
 import copy
+import re
 import threading
 from types import SimpleNamespace
 
@@ -59,4 +60,18 @@ def process_chart_svg(process) -> str:
         cell.status = None
     chart.calc_cell_status(CaseFlow, grid, process.pk)
     # drawn by viewflow from the flow's own node titles and task states: no user text
-    return mark_safe(chart.grid_to_svg(grid))  # noqa: S308
+    return mark_safe(without_inline_styles(chart.grid_to_svg(grid)))  # noqa: S308
+
+
+_STYLE_ELEMENT = re.compile(r"<style\b.*?</style>", re.DOTALL)
+
+
+def without_inline_styles(svg: str) -> str:
+    """viewflow's chart with its <style> element and style attributes taken out.
+
+    The page's Content-Security-Policy refuses inline styles; the chart's look lives in
+    static/xietong/xietong.css under .xt-chart, and the one style attribute viewflow sets
+    has an SVG presentation attribute of its own.
+    """
+    svg = _STYLE_ELEMENT.sub("", svg)
+    return svg.replace('style="pointer-events: none"', 'pointer-events="none"')

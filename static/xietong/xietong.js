@@ -1,0 +1,8 @@
+// Behaviour the pages need without inline scripts (the Content-Security-Policy allows only
+// files from our own origin): a select marked data-submit-on-change sends its form.
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target instanceof HTMLSelectElement && target.hasAttribute("data-submit-on-change") && target.form) {
+    target.form.submit();
+  }
+});
