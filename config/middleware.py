@@ -1,6 +1,6 @@
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.utils import translation
-from csp.middleware import CSPMiddleware
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
