@@ -14,14 +14,15 @@ yields more or less than it declares, or whose CRC does not match, is refused as
 altered; once the real total passes MAX_ZIP_UNCOMPRESSED the file is refused as too large.
 Work is bounded: no part is inflated past its declared size + 1, the declared sizes together
 may not pass the limit, so at most MAX_ZIP_UNCOMPRESSED bytes are ever inflated per file.
-We use that total limit rather than a compression-ratio limit (Apache POI refuses parts
-that inflate more than 100:1): repetitive spreadsheet XML honestly exceeds such ratios, and
-the total already bounds the work. Also refused: more than MAX_ZIP_MEMBERS parts (judged from
-the size of the central directory before zipfile parses it, so a 25 MB file of empty entries
-costs nothing), encrypted parts, two parts with the same name (OPC part names compare without
-case; readers disagree about which one counts), and parts that overlap one another (the
-"better zip bomb" construction). Zip files nested inside are not refused: Word keeps a chart's
-data as an embedded .xlsx, and those bytes are counted like any other part.
+We use that total limit rather than a compression-ratio limit (Apache POI by default
+refuses parts that inflate more than 100:1): repetitive spreadsheet XML honestly exceeds such
+ratios, and the total already bounds the work. Also refused: more than MAX_ZIP_MEMBERS parts
+(and, before zipfile parses it, a central directory larger than MAX_ZIP_DIRECTORY bytes: a
+25 MB file of empty entries would otherwise cost seconds and hundreds of MB), encrypted parts,
+two parts with the same name (OPC part names compare without case; readers disagree about
+which one counts), and parts that overlap one another (the "better zip bomb" construction).
+Zip files nested inside are not refused: Word keeps a chart's data as an embedded .xlsx, and
+those bytes are counted like any other part.
 """
 
 import copy
@@ -117,13 +118,14 @@ def _directory_size(upload) -> int | None:
     if at < 0 or len(tail) - at < _END_RECORD:
         return None
     (size,) = struct.unpack_from("<I", tail, at + 12)
-    if size == 0xFFFFFFFF:  # ZIP64: the real size is in the ZIP64 end record before it
-        record = tail_start + at - 20 - 56
-        if record >= 0:
-            upload.seek(record)
-            zip64 = upload.read(56)
-            if len(zip64) == 56 and zip64[:4] == b"PK\x06\x06":
-                (size,) = struct.unpack_from("<Q", zip64, 40)
+    record = tail_start + at - 20 - 56
+    if size == 0xFFFFFFFF and record >= 0:
+        # ZIP64: as zipfile reads it, a locator just before the end record and the ZIP64 end
+        # record just before that, holding the real size
+        upload.seek(record)
+        zip64 = upload.read(76)
+        if zip64[:4] == b"PK\x06\x06" and zip64[56:60] == b"PK\x06\x07":
+            (size,) = struct.unpack_from("<Q", zip64, 40)
     return size
 
 

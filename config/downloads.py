@@ -2,8 +2,8 @@
 
 The name a user's browser sent is kept as their record (shown on pages, where templates
 escape it) but never served as is. `served_name` makes a name that is safe on every desktop:
-no path, no control or invisible characters (a right-to-left override turns `‮fdp.exe`
-into what reads as `exe.pdf`), nothing Windows refuses, no device name, not too long — and it
+no path, no control or invisible characters (a right-to-left override, U+202E, before `fdp.exe`
+makes it read as `exe.pdf`), nothing Windows refuses, no device name, not too long — and it
 always ends in the extension of what the file really is, as sniffed on upload. Chinese stays
 Chinese: `content_disposition` sends it as RFC 6266 / RFC 8187 `filename*=UTF-8''…`, after
 a plain ASCII `filename="…"` for clients that do not read `filename*` (RFC 6266 appendix D:
@@ -11,8 +11,8 @@ the ASCII one first).
 
 Django's own `content_disposition_header` (used by `FileResponse(filename=…)`) only strips
 `/`-separated path parts and, for a non-ASCII name, sends `filename*` alone; it cleans nothing
-else. Here lives below the apps (documents, cases and meetings all serve files; cases and
-meetings build on documents, not the other way).
+else. This module sits in config/, below the apps: documents, cases and meetings all serve
+files, and cases and meetings build on documents, not the other way round.
 """
 
 import re
