@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,6 +26,7 @@ from cases.access import (
     access_task,
 )
 from cases.models import Case, Referral
+from config.downloads import file_response
 from core.submissions import once_per_submission
 from workflow.models import DeadlineRule
 
@@ -256,14 +257,13 @@ def _chart(case):
 @login_required
 def evidence_download(request, pk: int):
     evidence = access_evidence(request.user, pk)
-    response = FileResponse(
+    return file_response(
         evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
+        name=evidence.original_name,
+        extension=evidence.extension,
         content_type=evidence.content_type,
+        default_stem=f"evidence-{evidence.pk}",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 STEP_FORMS = {

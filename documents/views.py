@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.access import Ability, can, require
+from config.downloads import file_response
 from core.submissions import once_per_submission
 from documents import selectors, services
 from documents.access import access_dispatch, access_document
@@ -20,12 +21,15 @@ from documents.rendering import render_pdf
 from documents.types import TYPES, get_type, sample_content
 
 
-def _pdf_response(data: bytes, filename: str, *, inline: bool) -> FileResponse:
-    response = FileResponse(
-        BytesIO(data), as_attachment=not inline, filename=filename, content_type="application/pdf"
+def _pdf_response(data: bytes, name: str, *, default_stem: str, inline: bool) -> FileResponse:
+    return file_response(
+        BytesIO(data),
+        name=name,
+        extension="pdf",
+        content_type="application/pdf",
+        default_stem=default_stem,
+        inline=inline,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _may_edit(user, dispatch: Dispatch) -> bool:
@@ -136,7 +140,8 @@ def dispatch_draft_pdf(request, pk: int):
     content = services.dispatch_content(dispatch)
     year = timezone.localdate().year
     content.number = f"{dispatch.agency.doc_prefix}{dispatch.series_code}〔{year}〕　号"
-    return _pdf_response(render_pdf(content), f"draft-{dispatch.pk}.pdf", inline=True)
+    name = f"draft-{dispatch.pk}"
+    return _pdf_response(render_pdf(content), name, default_stem=name, inline=True)
 
 
 @require_POST
@@ -207,7 +212,12 @@ def document_download(request, pk: int, archive: bool = False):
         )
     services.document_log_download(document=document, user=request.user, archive=archive)
     suffix = "-PDFA" if archive else ""
-    return _pdf_response(data, f"{document.number}{suffix}.pdf", inline=False)
+    return _pdf_response(
+        data,
+        f"{document.number}{suffix}",
+        default_stem=f"document-{document.pk}{suffix}",
+        inline=False,
+    )
 
 
 @require_safe
@@ -223,4 +233,5 @@ def sample_pdf(request, code: str):
     require(request.user, Ability.PREVIEW_DOCUMENTS)
     if code not in TYPES:
         raise Http404
-    return _pdf_response(render_pdf(sample_content(code)), f"sample-{code}.pdf", inline=True)
+    name = f"sample-{code}"
+    return _pdf_response(render_pdf(sample_content(code)), name, default_stem=name, inline=True)

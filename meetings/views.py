@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from agencies.models import Agency
 from audit.models import AuditEvent
 from cases.models import Case
 from cases.selectors import visible_cases_q
+from config.downloads import content_disposition, file_response
 from core.forms import parse_id
 from core.submissions import once_per_submission
 from meetings import round_forms as forms
@@ -524,7 +525,9 @@ def meeting_calendar_file(request, pk: int):
     response = HttpResponse(
         meeting_ics(meeting, cancel=cancelled), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    name = f"meeting-{meeting.pk}.ics"
+    response["Content-Disposition"] = content_disposition(name, fallback=name)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -532,14 +535,13 @@ def meeting_calendar_file(request, pk: int):
 @login_required
 def file_download(request, pk: int):
     item = access_meeting_file(request.user, pk)
-    response = FileResponse(
+    return file_response(
         item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
+        name=item.original_name,
+        extension=item.extension,
         content_type=item.content_type,
+        default_stem=f"meeting-file-{item.pk}",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # -- the day, the minutes -------------------------------------------------------------------
