@@ -159,7 +159,7 @@ class _Reader:
                     _(
                         "%(where)s, %(key)s: “%(item)s” is not a date (YYYY-MM-DD) or a range "
                         "(YYYY-MM-DD..YYYY-MM-DD)."
-                    )  # fmt: skip
+                    )
                     % {"where": where, "key": key, "item": item},
                 )
                 continue
@@ -256,7 +256,7 @@ def parse_holiday_file(data: bytes, *, today: date) -> tuple[Schedule | None, li
                     _(
                         "%(where)s: %(day)s is not in %(year)s (enter a day of another year as a "
                         "calendar day in the administration)."
-                    )  # fmt: skip
+                    )
                     % {"where": where, "day": day, "year": year},
                 )
         clashing = set()
@@ -276,7 +276,7 @@ def parse_holiday_file(data: bytes, *, today: date) -> tuple[Schedule | None, li
                         _(
                             "%(where)s: %(day)s cannot be both a day off and a working day (see "
                             "“%(other)s”)."
-                        )  # fmt: skip
+                        )
                         % {"where": where, "day": day, "other": other},
                     )
                 continue
@@ -288,7 +288,7 @@ def parse_holiday_file(data: bytes, *, today: date) -> tuple[Schedule | None, li
                     _(
                         "%(where)s: %(day)s is a %(weekday)s; adjusted working days (调休上班) are "
                         "Saturdays or Sundays."
-                    )  # fmt: skip
+                    )
                     % {"where": where, "day": day, "weekday": weekday_name(day)},
                 )
         days = entry.get("days")

@@ -58,7 +58,7 @@ class HolidayYearPlan:
                 _(
                     "chinesecalendar knows %(year)s and disagrees on %(count)s days (%(days)s); "
                     "the file will win."
-                )  # fmt: skip
+                )
                 % {
                     "year": self.schedule.year,
                     "count": len(self.library_differences),

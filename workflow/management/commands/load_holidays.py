@@ -125,7 +125,7 @@ Use --dry-run first: it prints the working days per month and what would change.
                 _(
                     "Loaded %(year)s: %(created)s calendar days added, %(updated)s changed, "
                     "%(removed)s removed."
-                )  # fmt: skip
+                )
                 % {
                     "year": schedule.year,
                     "created": len(plan.create),
@@ -140,7 +140,7 @@ Use --dry-run first: it prints the working days per month and what would change.
                     _(
                         "%(count)s open tasks are due in %(year)s by the count made before this "
                         "load; their due times are not recomputed (see README)."
-                    )  # fmt: skip
+                    )
                     % {"count": plan.open_tasks_due_in_year, "year": schedule.year}
                 )
             )
