@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from workflow.models import CalendarDay, DeadlineRule
+from workflow.models import CalendarDay, DeadlineRule, HolidayYear
 
 
 @admin.register(DeadlineRule)
@@ -22,3 +22,33 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
     list_display = ["date", "is_working_day", "name"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(SimpleHistoryAdmin):
+    """Read-only: a year is loaded only by `manage.py load_holidays FILE` (validated, audited).
+
+    To correct a loaded year, load a corrected file; single days can still be corrected as
+    calendar days above.
+    """
+
+    list_display = [
+        "year",
+        "notice",
+        "title",
+        "working_days",
+        "days_off",
+        "adjusted_working_days",
+        "loaded_at",
+        "loaded_by",
+        "loaded_by_name",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

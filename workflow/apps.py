@@ -7,3 +7,6 @@ class WorkflowConfig(AppConfig):
 
     name = "workflow"
     verbose_name = _("Workflow")
+
+    def ready(self):
+        from workflow import checks  # noqa: F401 -- registers the holiday-data check

@@ -6,9 +6,17 @@ that last day is a public holiday or rest day the period ends on the next workin
 in hours run exactly. Working-day periods count only working days (adjusted working weekends
 included, holidays excluded).
 
-Which days are working days: an administrator's CalendarDay entry, else the chinesecalendar
-package (it knows every year the State Council has published), else Monday–Friday with a
-logged warning so that the missing year gets entered.
+Which days are working days: an administrator's CalendarDay entry; else, in a year loaded
+from the State Council's notice (HolidayYear, `manage.py load_holidays`), Monday–Friday — the
+file listed every day off and adjusted working day, and it wins over the package; else the
+chinesecalendar package (it knows every year the State Council had published when it was
+released); else Monday–Friday with a logged warning, and the system check and the
+administrators' banner (workflow/selectors.py) name the missing year.
+
+Nothing here caches the database: each WorkingCalendar() reads the entries and loaded years
+afresh, so a load is used by the next due time computed in any process. The lru_caches hold
+only chinesecalendar's answers, which never change while the process runs. Due times already
+computed and stored are not recomputed by a load.
 """
 
 import logging
@@ -18,7 +26,7 @@ from functools import lru_cache
 import chinese_calendar
 from django.utils import timezone
 
-from workflow.models import CalendarDay, Unit
+from workflow.models import CalendarDay, HolidayYear, Unit
 
 logger = logging.getLogger("xietong.workflow")
 
@@ -29,12 +37,27 @@ def _overrides() -> dict[date, bool]:
     return dict(CalendarDay.objects.values_list("date", "is_working_day"))
 
 
+def _loaded_years() -> frozenset[int]:
+    return frozenset(HolidayYear.objects.values_list("year", flat=True))
+
+
+def library_knows(year: int) -> bool:
+    """Whether the installed chinesecalendar has the State Council's schedule for `year`."""
+    return library_working_day(date(year, 1, 1)) is not None
+
+
+def library_working_day(day: date) -> bool | None:
+    """chinesecalendar's answer for `day`, None for a year it does not know (no warning)."""
+    return _library_says(day, warn=False)
+
+
 @lru_cache(maxsize=4096)
-def _library_says(day: date) -> bool | None:
+def _library_says(day: date, warn: bool = True) -> bool | None:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        _warn_missing_year(day.year)
+        if warn:
+            _warn_missing_year(day.year)
         return None
 
 
@@ -42,24 +65,36 @@ def _library_says(day: date) -> bool | None:
 def _warn_missing_year(year: int) -> None:
     """Once per year and process, not once per day counted."""
     logger.warning(
-        "chinesecalendar has no data for %s: enter that year's holidays as "
-        "calendar days; counting Monday-Friday meanwhile",
+        "chinesecalendar has no data for %s: load that year's holidays "
+        "(manage.py load_holidays FILE, see README); counting Monday-Friday meanwhile",
         year,
     )
 
 
 class WorkingCalendar:
-    """A calendar snapshot: reads the administrator's entries once, then answers quickly."""
+    """A calendar snapshot: reads the administrator's entries once, then answers quickly.
 
-    def __init__(self, overrides: dict[date, bool] | None = None):
-        self.overrides = _overrides() if overrides is None else overrides
+    Given `overrides` (tests, a preview of a file), it reads nothing: `loaded_years` then
+    says which years those overrides describe completely (default: none).
+    """
+
+    def __init__(
+        self,
+        overrides: dict[date, bool] | None = None,
+        loaded_years: frozenset[int] | set[int] = frozenset(),
+    ):
+        if overrides is None:
+            overrides, loaded_years = _overrides(), _loaded_years()
+        self.overrides = overrides
+        self.loaded_years = frozenset(loaded_years)
 
     def is_working_day(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        known = _library_says(day)
-        if known is not None:
-            return known
+        if day.year not in self.loaded_years:
+            known = _library_says(day)
+            if known is not None:
+                return known
         return day.weekday() < 5
 
     def next_working_day(self, day: date) -> date:

@@ -74,6 +74,53 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.name}"
 
 
+class HolidayYear(models.Model):
+    """A year whose whole schedule was loaded from the State Council's notice (load_holidays).
+
+    This row is what "the administrator has entered the year" means: a year is covered when
+    chinesecalendar knows it or it has a HolidayYear. Hand-entered CalendarDay rows alone
+    never make a year covered — a few corrections are not a schedule. For a loaded year the
+    calendar trusts the file completely: the days it lists as off or worked are CalendarDay
+    rows, every other day counts Monday–Friday (chinesecalendar is not asked for it).
+    Written only by workflow.services.holiday_year_load.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    notice = models.CharField(
+        _("notice number"), max_length=60, help_text=_("e.g. 国办发明电〔2024〕12号")
+    )
+    title = models.CharField(_("notice title"), max_length=200)
+    source_name = models.CharField(_("file"), max_length=255)
+    source_sha256 = models.CharField(_("file SHA-256"), max_length=64)
+    days_off = models.PositiveSmallIntegerField(_("days off listed"))
+    adjusted_working_days = models.PositiveSmallIntegerField(_("adjusted working days (调休)"))
+    working_days = models.PositiveSmallIntegerField(_("working days in the year"))
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("loaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    loaded_by_name = models.CharField(
+        _("loaded by (account)"),
+        max_length=150,
+        blank=True,
+        help_text=_("The operating-system account that ran the command."),
+    )
+    loaded_at = models.DateTimeField(_("loaded at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("holiday year")
+        verbose_name_plural = _("holiday years")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year} {self.notice}"
+
+
 class CaseProcess(Process):
     """The viewflow process of one case. One case has exactly one process (a database rule)."""
 
