@@ -5,6 +5,7 @@ person moving agency, a role granted or withdrawn — is never overwritten, and 
 is also appended to the tamper-evident audit log (see agencies/signals.py).
 """
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -14,11 +15,13 @@ from simple_history.models import HistoricalRecords
 
 
 class PersonnelHistory(HistoricalRecords):
-    """History that ignores saves touching only `last_login`: a login is not a personnel change."""
+    """History that ignores saves touching only `last_login` or the password: a login or a
+    password change is not a personnel change (the password is kept out of history anyway, and
+    a password change has its own audit event, agencies.services.password_change)."""
 
     def post_save(self, instance, created, using=None, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if update_fields and set(update_fields) <= {"last_login"}:
+        if update_fields and set(update_fields) <= {"last_login", "password"}:
             return
         super().post_save(instance, created, using=using, **kwargs)
 
@@ -180,6 +183,22 @@ class User(AbstractUser):
     )
     title = models.CharField(_("position"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    must_change_password = models.BooleanField(
+        _("must choose a new password"),
+        default=False,
+        help_text=_(
+            "Set by a system administrator: until the person chooses a new password, every page "
+            "takes them to the password change."
+        ),
+    )
+    is_demo = models.BooleanField(
+        _("demo account"),
+        default=False,
+        help_text=_(
+            "Created by the demo (manage.py seed_demo). Only demo accounts may sign in with the "
+            "published demo password."
+        ),
+    )
 
     objects = XietongUserManager()
     history = PersonnelHistory(excluded_fields=["password", "last_login"])
@@ -234,3 +253,14 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()}"
+
+
+class SignInAttempt(AccessAttempt):
+    """django-axes' record of failed sign-ins (one row per user name, address and browser),
+    shown in the admin under the directory: where a system administrator sees who is locked
+    out and lifts a lock (agencies.services.signin_unlock, audited)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins and lockouts")

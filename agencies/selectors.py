@@ -1,7 +1,11 @@
 """Reads for the agency directory."""
 
-from django.db.models import Count, Prefetch, Q
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from agencies.models import Agency, Role, RoleGrant, User
 
@@ -72,3 +76,23 @@ def personnel_history(*, agency: Agency, limit: int = 50) -> list:
     )
     rows = sorted([*person_rows, *role_rows], key=lambda row: row.history_date, reverse=True)
     return rows[:limit]
+
+
+def signin_locks() -> tuple[set[str], set[str]]:
+    """The accounts and the addresses locked out of signing in right now: their failures within
+    the cool-off time reached the limit (the same rule as agencies.signin.LockoutHandler)."""
+    recent = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - get_cool_off())
+
+    def over(field: str, limit: int) -> set[str]:
+        totals = (
+            recent.exclude(**{f"{field}__isnull": True})
+            .order_by()  # group by the field alone, not by axes' default ordering too
+            .values(field)
+            .annotate(total=Sum("failures_since_start"))
+            .filter(total__gte=limit)
+        )
+        return {row[field] for row in totals}
+
+    return over("username", settings.AXES_FAILURE_LIMIT), over(
+        "ip_address", settings.XIETONG_ADDRESS_FAILURE_LIMIT
+    )

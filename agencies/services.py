@@ -1,12 +1,14 @@
 """Writes to the agency directory. Each function is atomic and changes only what differs,
 so calling it again with the same arguments writes nothing (no history row, no audit event)."""
 
+from axes.models import AccessAttempt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import forget_roles
 from agencies.models import Agency, Region, Role, RoleGrant, User
+from audit.services import lazy_summary, record_event
 
 
 def _apply(obj, fields: dict) -> bool:
@@ -85,3 +87,105 @@ def role_withdraw(*, user: User, role: Role) -> bool:
         deleted += 1
     forget_roles(user)
     return bool(deleted)
+
+
+# --- sign-in and passwords --------------------------------------------------------------
+
+
+def _person_locked(pk: int) -> User:
+    return User.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+@transaction.atomic
+def signin_unlock(*, by: User | None, username: str = "", ip_address: str = "", via: str) -> int:
+    """Lift a sign-in lock: forget the failed sign-ins to one account (from every address) or
+    from one address (to every account), and record who did it. Returns how many records of
+    failures were removed; removing none is not an unlock and is not recorded.
+
+    `via` says where it was done ("admin", "command"). Deleting the rows takes their row locks,
+    so a failure being counted at the same moment is either removed too or counted after.
+    """
+    if bool(username) == bool(ip_address):
+        raise ValueError("unlock one account or one address")
+    attempts = AccessAttempt.objects.all()
+    attempts = (
+        attempts.filter(username=username) if username else attempts.filter(ip_address=ip_address)
+    )
+    _total, removed = attempts.delete()
+    count = removed.get(AccessAttempt._meta.label, 0)
+    if not count:
+        return 0
+    person = User.objects.filter(username=username).first() if username else None
+    if username:
+        summary = lazy_summary(
+            _("Sign-in unlocked for the account “%(username)s”"), username=username
+        )
+    else:
+        summary = lazy_summary(_("Sign-in unlocked for the address %(ip)s"), ip=ip_address)
+    record_event(
+        action="auth.unlocked",
+        actor=by,
+        agency=person.agency if person else None,
+        obj=person,
+        summary=summary,
+        data={"username": username, "ip": ip_address, "records": count, "via": via},
+    )
+    return count
+
+
+@transaction.atomic
+def password_change_require(*, person: User, by: User) -> bool:
+    """A system administrator requires `person` to choose a new password: until they do, every
+    page takes them to the password change (agencies.middleware). Locks the person's row.
+    Returns False when it was already required."""
+    person = _person_locked(person.pk)
+    if person.must_change_password:
+        return False
+    person.must_change_password = True
+    person._history_user = by
+    person.save(update_fields=["must_change_password"])
+    record_event(
+        action="auth.password_change_required",
+        actor=by,
+        agency=person.agency,
+        obj=person,
+        summary=lazy_summary(_("New password required at next sign-in: %(person)s"), person=person),
+        data={"username": person.username},
+    )
+    return True
+
+
+@transaction.atomic
+def password_change(*, person: User, new_password: str) -> User:
+    """The person sets their own new password (already checked by the password change form:
+    the old password and AUTH_PASSWORD_VALIDATORS). Clears an administrator's requirement to
+    change it. Locks the person's row; returns it, for the session's auth hash. The password
+    itself is never in the audit log nor in the history."""
+    person = _person_locked(person.pk)
+    person.set_password(new_password)
+    fields = ["password"]
+    required = person.must_change_password
+    if required:
+        person.must_change_password = False
+        fields.append("must_change_password")
+    person._history_user = person
+    person.save(update_fields=fields)
+    record_event(
+        action="auth.password_changed",
+        actor=person,
+        obj=person,
+        summary=_("Changed their password"),
+        data={"username": person.username, "was_required": required},
+    )
+    if required:
+        record_event(
+            action="auth.password_change_requirement_cleared",
+            actor=person,
+            obj=person,
+            summary=lazy_summary(
+                _("New password chosen as required; the requirement is lifted: %(person)s"),
+                person=person,
+            ),
+            data={"username": person.username},
+        )
+    return person

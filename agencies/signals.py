@@ -19,6 +19,8 @@ TRACKED = {
     User: "directory.person",
     RoleGrant: "directory.role",
 }
+# set and cleared by agencies.services, which write their own auth.* events
+SIGN_IN_FIELDS = {"must_change_password"}
 
 
 def _changes(history_instance) -> dict:
@@ -40,7 +42,10 @@ def _audit_directory_change(sender, instance, history_instance, history_user, **
         RoleGrant: lambda: instance.user.agency,
         Agency: lambda: instance,
     }.get(model, lambda: None)()
-    data = {"history_id": history_instance.history_id, "changes": _changes(history_instance)}
+    changes = _changes(history_instance)
+    if model is User and kind == "~" and changes and set(changes) <= SIGN_IN_FIELDS:
+        return  # its service records what happened (auth.password_change_required, …)
+    data = {"history_id": history_instance.history_id, "changes": changes}
     if model is RoleGrant:
         data["role"] = instance.role
         data["person"] = instance.user.username

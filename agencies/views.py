@@ -1,8 +1,11 @@
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from agencies import selectors
+from agencies import selectors, services
 from agencies.access import Ability, can, require
 from agencies.models import Agency, Region
 
@@ -43,3 +46,19 @@ def agency_detail(request, pk: int):
     if can(request.user, Ability.VIEW_PERSONNEL_HISTORY):
         history = selectors.personnel_history(agency=agency)
     return render(request, "agencies/agency_detail.html", {"agency": agency, "history": history})
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Everyone changes their own password (Django's view and form: the old password, then the
+    new one twice, checked by AUTH_PASSWORD_VALIDATORS); the change goes through the service."""
+
+    def form_valid(self, form):
+        person = services.password_change(
+            person=self.request.user, new_password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, person)  # stay signed in here, not elsewhere
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordChangeDone(auth_views.PasswordChangeDoneView):
+    pass

@@ -10,8 +10,10 @@ from audit.services import lazy_summary, record_event
 def _client(request) -> dict:
     if request is None:
         return {}
+    from agencies.signin import client_ip  # the address the sign-in limits count
+
     return {
-        "ip": request.META.get("REMOTE_ADDR", ""),
+        "ip": client_ip(request) or "",
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
     }
 

@@ -21,10 +21,25 @@ Environment:
   XIETONG_MAIL_FROM      sender of meeting notices and invitations (default xietong@localhost)
   EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS
                          the government mail relay (production); development prints mail
+
+Sign-in protection (django-axes, counted in the database so that a lock holds across every
+gunicorn worker and host):
+  XIETONG_LOCKOUT_ACCOUNT_FAILURES  failed sign-ins to one account, from anywhere, before it is
+                         locked (default 5)
+  XIETONG_LOCKOUT_ADDRESS_FAILURES  failed sign-ins from one client address, to any accounts,
+                         before that address is locked (default 20): password spraying
+  XIETONG_LOCKOUT_MINUTES  how long a lock lasts, counted from the failure that set it
+                         (default 15); a system administrator can lift it earlier in the admin
+  XIETONG_PROXY_COUNT    number of reverse proxies in front of gunicorn that append to
+                         X-Forwarded-For (default 0: the header is ignored and the client
+                         address is the connection's REMOTE_ADDR). Behind one nginx with
+                         `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;` set 1.
+                         Never set it when clients can reach gunicorn directly: they could then
+                         forge the header and dodge the per-address limit.
 """
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
@@ -196,6 +211,62 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- sign-in protection and passwords (django-axes; agencies/signin.py) -----------------
+# Failed sign-ins are counted per account and per client address in axes' database table;
+# past a limit the account or address is refused for XIETONG_LOCKOUT_MINUTES, with the
+# login page saying why and until when. Every lockout and unlock is in the audit log.
+INSTALLED_APPS.append("axes")
+# axes' lockout check runs before the password is looked at; then the people themselves.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "agencies.signin.PersonBackend",
+]
+# The forced password change needs the signed-in user and the messages; axes' middleware turns
+# a lockout into the login page with its message, and goes last as axes requires.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "agencies.middleware.PasswordChangeRequiredMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTH_PASSWORD_VALIDATORS.append({"NAME": "agencies.passwords.DemoPasswordValidator"})
+# the same minimum length, with a message in Chinese (Django 5.2's has no zh-hans translation)
+for _validator in AUTH_PASSWORD_VALIDATORS:
+    if _validator["NAME"] == "django.contrib.auth.password_validation.MinimumLengthValidator":
+        _validator["NAME"] = "agencies.passwords.MinimumLengthValidator"
+del _validator
+# In production the demo password opens demo accounts only (User.is_demo, set by seed_demo).
+XIETONG_REFUSE_DEMO_PASSWORD = PRODUCTION
+
+
+def _positive(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name}={value} must be 1 or more.")
+    return value
+
+
+AXES_HANDLER = "agencies.signin.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = _positive("XIETONG_LOCKOUT_ACCOUNT_FAILURES", 5)
+XIETONG_ADDRESS_FAILURE_LIMIT = _positive("XIETONG_LOCKOUT_ADDRESS_FAILURES", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=_positive("XIETONG_LOCKOUT_MINUTES", 15))
+# A correct password clears that account's failures (agencies.signin.LockoutHandler keeps the
+# address's count: signing in to one's own account must not reset a spraying address).
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked are refused without checking the password and do not extend the lock,
+# so the time the login page names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "agencies.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+XIETONG_PROXY_COUNT = env_int("XIETONG_PROXY_COUNT", 0)
+if XIETONG_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"XIETONG_PROXY_COUNT={XIETONG_PROXY_COUNT} must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "agencies.signin.client_ip"
+# Successful sign-ins are already in the audit log; the admin shows the failures (agencies.admin).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+# --- end of sign-in protection and passwords -----------------------------------------------
 
 # --- language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -183,6 +183,15 @@ class XietongSite(Site):
     # into an inline <style>, which the Content-Security-Policy refuses
 
     index_path = path("", views.home, name="index")
+    # inside the site, so that the pages have its menu
+    password_change_path = path(
+        "accounts/password_change/", agency_views.PasswordChange.as_view(), name="password_change"
+    )
+    password_change_done_path = path(
+        "accounts/password_change/done/",
+        agency_views.PasswordChangeDone.as_view(),
+        name="password_change_done",
+    )
 
     def applications_for(self, user):
         return [app for app in self.menu_items() if app.has_view_permission(user)]

@@ -3,15 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog, set_language
-from viewflow.contrib.auth import AuthenticationForm
 
+from agencies.signin import SignInForm
 from config.site import site
 
 urlpatterns = [
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
-            authentication_form=AuthenticationForm, redirect_authenticated_user=True
+            authentication_form=SignInForm, redirect_authenticated_user=True
         ),
         name="login",
     ),

@@ -2,15 +2,15 @@
 (吉林省医疗保障基金监管部门联席会议, shared/seeds/jilin-joint-meeting-system.txt)
 plus 省纪委监委, 省药监局 and three Changchun agencies.
 
-Every person here is fictional. All demo accounts share DEMO_PASSWORD.
+Every person here is fictional. All demo accounts share DEMO_PASSWORD and are marked
+`is_demo`: the only accounts that may sign in with it in production (agencies/passwords.py).
 """
 
 from django.contrib.auth.hashers import make_password
 
 from agencies import services
 from agencies.models import Agency, Region, Role
-
-DEMO_PASSWORD = "Xietong@2026"  # noqa: S105 -- documented demo password, demo data only
+from agencies.passwords import DEMO_PASSWORD
 
 K = Agency.Kind
 R = Role
@@ -203,6 +203,7 @@ def seed_directory() -> dict:
             title=title,
             email=f"{username}@xietong.example",
             is_active=True,
+            is_demo=True,
         )
         for role in roles:
             services.role_grant(
@@ -219,5 +220,6 @@ def seed_directory() -> dict:
         is_active=True,
         is_staff=True,
         is_superuser=True,
+        is_demo=True,
     )
     return {"agencies": len(agencies), "people": len(PEOPLE) + 1}
