@@ -252,6 +252,8 @@ def meeting_open(request):
 @login_required
 def topic_new(request, pk: int):
     meeting = access_meeting(request.user, pk)
+    if not (can(request.user, Ability.SUBMIT_TOPIC) or is_office(request.user, meeting.body)):
+        raise Http404  # the auditor, a leader: nobody who may submit a topic
     cases = Case.objects.filter(visible_cases_q(request.user)).order_by("-registered_at")
     presenting = None
     if is_office(request.user, meeting.body) and meeting.status == Meeting.Status.AGENDA:
