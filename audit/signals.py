@@ -83,7 +83,7 @@ def _admin_change(sender, instance, created, raw=False, **kwargs):
         summary=summary,
         data={
             "model": label,
-            "object_id": instance.object_id,
+            "object_id": str(instance.object_id),
             "object": instance.object_repr,
             "change_message": instance.change_message,
         },
