@@ -1348,11 +1348,13 @@ def test_a_successful_post_writes_an_event(client, world, name):
     assert any(a.startswith(probe.expect) for a in actions), actions
 
 
-@pytest.mark.parametrize("name", POSTS)
+# the auditor's own verification of the chain, and signing in and out of its own session
+AUDITORS_OWN = {"audit:verify", "login", "logout", "admin:login", "admin:logout"}
+
+
+@pytest.mark.parametrize("name", [p for p in POSTS if p.values[0] not in AUDITORS_OWN])
 def test_the_auditor_changes_nothing(client, world, name):
     probe = TABLE[name].post()
-    if probe.user in ("auditor", None) or probe.expect.startswith("auth."):
-        pytest.skip("the auditor's own verification, or signing in and out")
     data = build_post(client, probe)
     login(client, "auditor")
     before = last_seq()
