@@ -88,8 +88,8 @@ def _media_root(settings, demo_media):
 
 
 @pytest.fixture
-def world(demo, db):
-    return None
+def demo_world(demo, db):
+    """The demo world, in a savepoint rolled back after the test."""
 
 
 # -- filling forms as a browser does -----------------------------------------------------------
@@ -1286,7 +1286,7 @@ def test_every_admin_model_says_what_may_be_written():
     assert registered == set(ADMIN_WRITES)
 
 
-def test_no_admin_action_writes_in_bulk(rf, world):
+def test_no_admin_action_writes_in_bulk(rf, demo_world):
     """The changelist's POST runs actions and list_editable saves; neither is offered, so the
     admin's only writes are the add, change, delete and revert pages swept here."""
     request = rf.get("/admin/")
@@ -1335,7 +1335,7 @@ POSTS = [pytest.param(name, id=name) for name, e in TABLE.items() if callable(e.
 
 
 @pytest.mark.parametrize("name", POSTS)
-def test_a_successful_post_writes_an_event(client, world, name):
+def test_a_successful_post_writes_an_event(client, demo_world, name):
     probe = TABLE[name].post()
     data = build_post(client, probe)
     before = last_seq()
@@ -1353,7 +1353,7 @@ AUDITORS_OWN = {"audit:verify", "login", "logout", "admin:login", "admin:logout"
 
 
 @pytest.mark.parametrize("name", [p for p in POSTS if p.values[0] not in AUDITORS_OWN])
-def test_the_auditor_changes_nothing(client, world, name):
+def test_the_auditor_changes_nothing(client, demo_world, name):
     probe = TABLE[name].post()
     data = build_post(client, probe)
     login(client, "auditor")
@@ -1366,7 +1366,7 @@ def test_the_auditor_changes_nothing(client, world, name):
 @pytest.mark.parametrize(
     "name", [pytest.param(n, id=n) for n, e in TABLE.items() if isinstance(e.post, GetOnly)]
 )
-def test_a_get_only_url_refuses_post(client, world, name):
+def test_a_get_only_url_refuses_post(client, demo_world, name):
     target = TABLE[name].post.url()
     login(client, "auditor")
     before = last_seq()
@@ -1377,7 +1377,7 @@ def test_a_get_only_url_refuses_post(client, world, name):
 @pytest.mark.parametrize(
     "name", [pytest.param(n, id=n) for n, e in TABLE.items() if isinstance(e.post, Refused)]
 )
-def test_a_read_only_admin_refuses_writes(client, world, name):
+def test_a_read_only_admin_refuses_writes(client, demo_world, name):
     refused = TABLE[name].post
     target = refused.url()
     login(client, refused.user)
@@ -1391,7 +1391,7 @@ READS = [pytest.param(name, id=name) for name, e in TABLE.items() if callable(e.
 
 
 @pytest.mark.parametrize("name", READS)
-def test_an_auditor_read_of_case_material_is_logged(client, world, name):
+def test_an_auditor_read_of_case_material_is_logged(client, demo_world, name):
     probe = TABLE[name].auditor()
     login(client, "auditor")
     auditor = person("auditor")
@@ -1414,7 +1414,7 @@ def test_an_auditor_read_of_case_material_is_logged(client, world, name):
     "name",
     [pytest.param(n, id=n) for n, e in TABLE.items() if isinstance(e.auditor, Refused)],
 )
-def test_the_auditor_is_refused_pages_to_act_on(client, world, name):
+def test_the_auditor_is_refused_pages_to_act_on(client, demo_world, name):
     target = TABLE[name].auditor.url()
     login(client, "auditor")
     before = last_seq()
@@ -1423,7 +1423,7 @@ def test_the_auditor_is_refused_pages_to_act_on(client, world, name):
     assert [e.action for e in new_events(before) if not e.action.endswith(READ)] == []
 
 
-def test_the_auditor_cannot_enter_the_admin(client, world):
+def test_the_auditor_cannot_enter_the_admin(client, demo_world):
     login(client, "auditor")
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
