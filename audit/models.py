@@ -4,8 +4,16 @@ Each AuditEvent stores `hash = SHA-256(prev_hash + canonical JSON of its own con
 prev_hash is the previous event's hash; `seq` numbers events 1, 2, 3… without gaps. Editing,
 deleting or reordering a stored row therefore breaks the chain, and `manage.py audit_verify`
 finds the first broken link. Appends are serialized through the single ChainHead row, so the
-chain never forks. The application never updates or deletes events; database triggers
-(PostgreSQL and SQLite) refuse UPDATE and DELETE outright.
+chain never forks. The application never updates or deletes events, and database triggers
+(migration 0002) make the database refuse as well:
+
+* PostgreSQL refuses UPDATE and DELETE of any row;
+* SQLite (the embedded development database) refuses UPDATE but allows DELETE, because the
+  test suite empties every table between transactional tests; a deleted row still breaks the
+  chain, and verification names the gap.
+
+Neither trigger stops TRUNCATE (PostgreSQL) or dropping the trigger: that is left to the
+database's privileges, and verification reports an emptied or shortened log from ChainHead.
 """
 
 import hashlib

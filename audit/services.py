@@ -1,4 +1,10 @@
-"""Writing to the audit log. `record_event` is the only way events are created."""
+"""Writing to the audit log. `record_event` is the only way events are created.
+
+`record_read` is the one home of "log an auditor's read": the auditor reads every agency's
+cases and meetings (read-only), so each page of case material an auditor opens writes one
+`<family>.read_by_auditor` event — one per page view, naming the object read, or for a list
+the filters and the number of rows, never one event per row.
+"""
 
 import json
 
@@ -7,7 +13,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
+from agencies.access import Ability, can
 from audit.models import GENESIS_HASH, AuditEvent, ChainHead
 
 
@@ -81,3 +89,51 @@ def record_event(
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+READ_SUFFIX = ".read_by_auditor"
+
+
+def record_read(user, *, family: str, what, obj=None, data: dict | None = None):
+    """Log a read of case material by an auditor (READ_ALL_CASES); nobody else's reads.
+
+    `family` is the first part of the area's actions ("case", "meetings", "document",
+    "audit"), `what` the thing read as the log should name it, `obj` the record (None for a
+    list or search, whose `data` then holds the filters and the count). Returns the event, or
+    None when the user is not an auditor. Call it after the access check, once per page view.
+    """
+    if not can(user, Ability.READ_ALL_CASES):
+        return None
+    return record_event(
+        action=f"{family}{READ_SUFFIX}",
+        actor=user,
+        obj=obj,
+        summary=lazy_summary(_("Auditor read %(what)s"), what=what),
+        data=data,
+    )
+
+
+def record_list_read(user, *, family: str, what, filters: dict, rows, count: int | None = None):
+    """Log an auditor's read of a list or search: one event with the filters, how many rows
+    matched and which were shown — never one event per row.
+
+    `rows` is a Django Page (its paginator gives the count and the page number) or the list
+    of rows shown; `count` the number of matches when `rows` is only part of them. Give
+    already-evaluated rows: the template shows the same objects, so no query is repeated.
+    """
+    if not can(user, Ability.READ_ALL_CASES):
+        return None
+    data = {
+        "filters": {
+            key: value.pk if isinstance(value, models.Model) else value
+            for key, value in filters.items()
+            if value not in (None, "", False, [])
+        }
+    }
+    paginator = getattr(rows, "paginator", None)
+    if paginator is not None:
+        data.update(count=paginator.count, page=rows.number)
+    else:
+        data["count"] = len(rows) if count is None else count
+    data["shown"] = [row.pk for row in rows]
+    return record_read(user, family=family, what=what, data=data)

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies.access import Ability, require
 from audit import selectors
 from audit.forms import EventFilterForm
 from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_event, record_list_read, record_read
 from audit.verification import verify_chain
 
 PAGE_SIZE = 50
@@ -31,6 +32,10 @@ def event_list(request):
         }
     events = selectors.event_list(**filters) if not form.errors else AuditEvent.objects.none()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    # logged after the page is read, so the auditor's own read is not on the page it logs
+    record_list_read(
+        request.user, family="audit", what=gettext_lazy("Audit log"), filters=filters, rows=page
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -45,6 +50,7 @@ def event_list(request):
 def event_detail(request, seq: int):
     require(request.user, Ability.READ_AUDIT_LOG)
     event = get_object_or_404(AuditEvent, seq=seq)
+    record_read(request.user, family="audit", what=str(event), obj=event)
     return render(request, "audit/event_detail.html", {"event": event})
 
 

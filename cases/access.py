@@ -7,24 +7,13 @@ Referrals to 纪委监委 are compartmented (see selectors.visible_referrals_q).
 """
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 
 from agencies.access import Ability, can
-from audit.services import lazy_summary, record_event
+from audit.services import record_read
 from cases.models import Case, Evidence, Referral
 from cases.selectors import visible_cases_q, visible_referrals_q
 from documents.access import register_owner
-
-
-def _log_auditor_read(user, obj, what: str) -> None:
-    if can(user, Ability.READ_ALL_CASES):
-        record_event(
-            action="case.read_by_auditor",
-            actor=user,
-            obj=obj,
-            summary=lazy_summary(_("Auditor read %(what)s"), what=what),
-        )
 
 
 def access_case(user, pk: int) -> Case:
@@ -35,7 +24,7 @@ def access_case(user, pk: int) -> Case:
     )
     if case is None:
         raise Http404
-    _log_auditor_read(user, case, case.number)
+    record_read(user, family="case", what=case.number, obj=case)
     return case
 
 
@@ -55,7 +44,9 @@ def access_referral(user, pk: int) -> Referral:
     )
     if referral is None:
         raise Http404
-    _log_auditor_read(user, referral.case, str(referral))
+    record_read(
+        user, family="case", what=str(referral), obj=referral.case, data={"referral": referral.pk}
+    )
     return referral
 
 
@@ -89,7 +80,13 @@ def access_evidence(user, pk: int) -> Evidence:
         raise Http404
     if evidence.referral_id and not can_view_referral(user, evidence.referral):
         raise Http404
-    _log_auditor_read(user, evidence.case, evidence.original_name)
+    record_read(
+        user,
+        family="case",
+        what=f"{evidence.case.number} · {evidence.original_name}",
+        obj=evidence.case,
+        data={"evidence": evidence.pk, "sha256": evidence.sha256},
+    )
     return evidence
 
 
@@ -106,4 +103,12 @@ def access_task(user, pk: int) -> Task:
         user, Ability.READ_ALL_CASES
     ):
         raise Http404
+    case = task.process.caseprocess.case
+    record_read(
+        user,
+        family="case",
+        what=f"{case.number} · {task.flow_task.task_title}",
+        obj=case,
+        data={"task": task.pk, "referral": (task.data or {}).get("referral_id")},
+    )
     return task

@@ -124,13 +124,28 @@ def _acting_on(task, user):
 
 
 def task_claim(*, task, user) -> None:
-    """Take a task from the agency's queue into my inbox."""
+    """Take a task from the agency's queue into my inbox.
+
+    Takes the flow lock (the process row); the claim and its audit event — on the case's
+    timeline, so the parties see who is handling the step — commit together."""
     with task.activation() as activation:
         if task.status != STATUS.NEW:
             raise AlreadyHandled(task.pk)
-        if not activation.flow_task.can_assign(user, task):
+        node = activation.flow_task
+        if not node.can_assign(user, task):
             raise PermissionDenied
         activation.assign(user)
+        _audit_step(
+            user=user,
+            case=task.process.caseprocess.case,
+            action="case.task_claimed",
+            summary=lazy_summary(_("Took the task “%(step)s”"), step=node.task_title),
+            data={
+                "task": task.pk,
+                "step": node.name,
+                "referral": (task.data or {}).get("referral_id"),
+            },
+        )
 
 
 def _audit_step(*, user, case, action, summary, data=None, agency=None):
@@ -978,8 +993,26 @@ def comment_add(*, case: Case, user, body: str, referral: Referral | None = None
 
 
 def reminders_mark_read(*, user) -> int:
+    """Mark my unread reminders read; returns how many. Locks those reminder rows, so the
+    event names exactly the reminders this call marked (none marked, no event). Not on any
+    case's timeline: reading one's reminders changes nothing in the case."""
     from workflow.models import Reminder
 
-    return Reminder.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.select_for_update()
+            .filter(recipient=user, read_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        Reminder.objects.filter(pk__in=ids).update(read_at=timezone.now())
+        record_event(
+            action="case.reminders_read",
+            actor=user,
+            obj=user,
+            summary=lazy_summary(_("Marked %(count)s reminders read"), count=len(ids)),
+            data={"reminders": ids},
+        )
+    return len(ids)

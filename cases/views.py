@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -17,6 +18,7 @@ from viewflow.workflow.status import STATUS
 
 from agencies.access import Ability, can, require
 from audit.models import AuditEvent
+from audit.services import READ_SUFFIX, record_list_read
 from cases import forms, selectors, services
 from cases.access import (
     access_case,
@@ -61,11 +63,19 @@ def case_list(request):
     status = status if status in Case.Status.values else ""
     query = request.GET.get("q", "").strip()[:50]
     cases = selectors.case_list(user=request.user, status=status, query=query)
+    page = _page(request, cases)
+    record_list_read(
+        request.user,
+        family="case",
+        what=gettext_lazy("All cases"),
+        filters={"status": status, "q": query},
+        rows=page,
+    )
     return render(
         request,
         "cases/case_list.html",
         {
-            "page": _page(request, cases),
+            "page": page,
             "status": status,
             "q": query,
             "statuses": Case.Status.choices,
@@ -81,6 +91,15 @@ def task_list(request, box: str):
     filters = forms.TaskFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     tasks = selectors.filter_tasks(lists[box](user=request.user), **chosen)
+    page = _page(request, tasks)
+    titles = {
+        "inbox": gettext_lazy("My tasks"),
+        "queue": gettext_lazy("Agency queue"),
+        "archive": gettext_lazy("Done by me"),
+    }
+    record_list_read(
+        request.user, family="case", what=titles[box], filters={"box": box, **chosen}, rows=page
+    )
     inbox = box == "inbox"
     reminders = selectors.unread_reminders(user=request.user) if inbox else []
     extensions = selectors.pending_extensions(user=request.user) if inbox else []
@@ -88,7 +107,7 @@ def task_list(request, box: str):
         request,
         "cases/task_list.html",
         {
-            "page": _page(request, tasks),
+            "page": page,
             "box": box,
             "filters": filters,
             "reminders": reminders,
@@ -190,6 +209,7 @@ def case_detail(request, pk: int):
     timeline = (
         AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk))
         .exclude(data__referral__in=list(hidden))
+        .exclude(action__endswith=READ_SUFFIX)  # the auditor's reads are the log's, not the case's
         .order_by("seq")
     )
     evidence = case.evidence.filter(Q(referral__isnull=True) | Q(referral__in=visible_ids))

@@ -2,7 +2,9 @@
 
 Each kind of owner registers one rule (`register_owner(Model, can_view)`); a document whose
 owner has no rule, or whose rule says no, is a 404 — another agency's document by URL must
-not even confirm that it exists. Auditors read every agency's documents (read-only).
+not even confirm that it exists. Auditors read every agency's documents (read-only); each
+read is logged — a dispatch's page here (audit.services.record_read), a download of an issued
+document for everyone (documents.services.document_log_download).
 """
 
 from collections.abc import Callable
@@ -11,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from agencies.access import Ability, can
+from audit.services import record_read
 from documents.models import Dispatch, IssuedDocument
 
 _owner_rules: dict[type, Callable] = {}
@@ -50,6 +53,7 @@ def access_dispatch(user, pk: int) -> Dispatch:
     )
     if dispatch is None:
         raise Http404
+    record_read(user, family="document", what=dispatch.title, obj=dispatch)
     return dispatch
 
 

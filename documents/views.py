@@ -8,9 +8,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.access import Ability, can, require
+from audit.services import record_list_read
 from config.downloads import file_response
 from core.submissions import once_per_submission
 from documents import selectors, services
@@ -50,6 +52,13 @@ def dispatch_list(request):
     status = status if status in Dispatch.Status.values else ""
     dispatches = selectors.dispatch_list(user=request.user, box=box, status=status)
     page = Paginator(dispatches, 30).get_page(request.GET.get("page"))
+    record_list_read(
+        request.user,
+        family="document",
+        what=gettext_lazy("Outgoing and incoming"),
+        filters={"box": box, "status": status},
+        rows=page,
+    )
     return render(
         request,
         "documents/dispatch_list.html",

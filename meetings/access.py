@@ -2,6 +2,10 @@
 
 * A meeting is seen by the units taking part in it, by the joint-meeting office and by the
   convenor; anyone else gets 404 for every URL of it.
+* The auditor (READ_ALL_CASES) reads every meeting, its papers, files and resolutions as the
+  office does — meetings follow cases and resolutions follow them up, so they are case
+  material — read-only and never as a member of its own unit; every read is logged
+  (audit.services.record_read). The convenor's notes stay with the convenor and the office.
 * A unit invited for some agenda items only (列席, `Participant.items_only`) sees the meeting's
   time and place and those items — not the rest of the agenda, not the notice or the minutes
   (it has its own invitation letter), and only the resolutions of its items.
@@ -18,6 +22,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from agencies.access import Ability, can
+from audit.services import record_read
 from documents.access import register_owner
 from meetings.models import JointBody, Meeting, MeetingFile, Participant, Resolution, Topic
 from meetings.selectors import joint_body
@@ -35,8 +40,12 @@ def is_office(user, body=None) -> bool:
 
 
 def sees_all_meetings(user, body=None) -> bool:
-    """The office and the convenor see every meeting of the body."""
-    return is_office(user, body) or can(user, Ability.APPROVE_AGENDA)
+    """The office, the convenor and the auditor see every meeting of the body."""
+    return (
+        is_office(user, body)
+        or can(user, Ability.APPROVE_AGENDA)
+        or can(user, Ability.READ_ALL_CASES)
+    )
 
 
 def visible_meetings_q(user) -> Q:
@@ -61,12 +70,14 @@ def access_meeting(user, pk: int) -> Meeting:
     )
     if meeting is None:
         raise Http404
+    record_read(user, family="meetings", what=meeting.title, obj=meeting)
     return meeting
 
 
 def seat_of(user, meeting: Meeting) -> Participant | None:
+    """The user's unit's seat at the meeting; an auditor holds none (it acts for no unit)."""
     agency_id = getattr(user, "agency_id", None)
-    if agency_id is None:
+    if agency_id is None or can(user, Ability.READ_ALL_CASES):
         return None
     return meeting.participants.filter(agency_id=agency_id).first()
 
@@ -151,6 +162,13 @@ def access_resolution(user, pk: int) -> Resolution:
     )
     if resolution is None:
         raise Http404
+    record_read(
+        user,
+        family="meetings",
+        what=f"{resolution.meeting.title} · {resolution.number}",
+        obj=resolution,
+        data={"meeting": resolution.meeting_id},
+    )
     return resolution
 
 
@@ -169,4 +187,11 @@ def access_meeting_file(user, pk: int) -> MeetingFile:
             raise Http404
     else:
         raise Http404
+    record_read(
+        user,
+        family="meetings",
+        what=f"{item.meeting.title} · {item.original_name}",
+        obj=item.meeting,
+        data={"file": item.pk, "sha256": item.sha256},
+    )
     return item

@@ -13,11 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.access import Ability, can
 from agencies.models import Agency
 from audit.models import AuditEvent
+from audit.services import READ_SUFFIX, record_list_read, record_read
 from cases.models import Case
 from cases.selectors import visible_cases_q
 from config.downloads import content_disposition, file_response
@@ -88,6 +90,14 @@ def meeting_list(request):
     status = request.GET.get("status", "")
     if status in Meeting.Status.values:
         meetings = meetings.filter(status=status)
+    meetings = list(meetings[:200])
+    record_list_read(
+        request.user,
+        family="meetings",
+        what=gettext_lazy("Meetings"),
+        filters={"status": status},
+        rows=meetings,
+    )
     body = joint_body()
     reports = []
     if body is not None and can_view_body_document(request.user, body):
@@ -96,7 +106,7 @@ def meeting_list(request):
         request,
         "meetings/meeting_list.html",
         {
-            "meetings": meetings[:200],
+            "meetings": meetings,
             "todos": meeting_todos(request.user),
             "may_open": is_office(request.user),
             "reports": reports,
@@ -107,9 +117,11 @@ def meeting_list(request):
 
 
 def _timeline(meeting, topic_ids, sees_all):
-    events = AuditEvent.objects.filter(
-        object_type="meetings.meeting", object_id=str(meeting.pk)
-    ).order_by("seq")
+    events = (
+        AuditEvent.objects.filter(object_type="meetings.meeting", object_id=str(meeting.pk))
+        .exclude(action__endswith=READ_SUFFIX)  # the auditor's reads are the log's
+        .order_by("seq")
+    )
     if not sees_all:
         # other units' topics that never reached the agenda stay out of their timeline
         hidden = meeting.topics.exclude(pk__in=topic_ids).values_list("pk", flat=True)
@@ -125,6 +137,7 @@ def meeting_detail(request, pk: int):
     office = is_office(user, meeting.body)
     convenor = can(user, Ability.APPROVE_AGENDA)
     sees_all = office or convenor
+    reads_all = sees_all or can(user, Ability.READ_ALL_CASES)  # the auditor: all but the notes
     mine = seat_of(user, meeting)
     topics = list(
         visible_topics(user, meeting, mine)
@@ -153,7 +166,7 @@ def meeting_detail(request, pk: int):
     documents = meeting_documents(meeting) if can_view_meeting_papers(user, meeting) else []
     letters = documents_of(
         Participant,
-        [p.pk for p in meeting.participants.all() if sees_all or p.agency_id == user.agency_id],
+        [p.pk for p in meeting.participants.all() if reads_all or p.agency_id == user.agency_id],
     )
     collecting = status == Meeting.Status.COLLECTING
     return render(
@@ -184,7 +197,7 @@ def meeting_detail(request, pk: int):
             "screen_form": forms.ScreenForm(meeting=meeting),
             "resolutions": resolutions,
             "comments": meeting.comments.select_related("author", "agency")
-            if (sees_all or (mine and not items_only))
+            if (reads_all or (mine and not items_only))
             else [],
             "timeline": _timeline(meeting, [t.pk for t in topics], sees_all)
             if not items_only
@@ -245,6 +258,8 @@ def meeting_open(request):
 @once_per_submission
 def topic_new(request, pk: int):
     meeting = access_meeting(request.user, pk)
+    if not (can(request.user, Ability.SUBMIT_TOPIC) or is_office(request.user, meeting.body)):
+        raise Http404  # the auditor, a leader: nobody who may submit a topic
     cases = Case.objects.filter(visible_cases_q(request.user)).order_by("-registered_at")
     presenting = None
     if is_office(request.user, meeting.body) and meeting.status == Meeting.Status.AGENDA:
@@ -735,11 +750,23 @@ def resolution_list(request):
         resolutions = resolutions.filter(status=Resolution.Status.OPEN, due_on__lt=today)
     if request.GET.get("escalated"):
         resolutions = resolutions.filter(status=Resolution.Status.OPEN, escalation__gte=3)
+    resolutions = list(resolutions.order_by("due_on", "pk")[:500])
+    record_list_read(
+        request.user,
+        family="meetings",
+        what=gettext_lazy("Resolutions (督办)"),
+        filters={
+            "status": status,
+            "overdue": bool(request.GET.get("overdue")),
+            "escalated": bool(request.GET.get("escalated")),
+        },
+        rows=resolutions,
+    )
     return render(
         request,
         "meetings/resolution_list.html",
         {
-            "resolutions": resolutions.order_by("due_on", "pk")[:500],
+            "resolutions": resolutions,
             "today": today,
             "statuses": Resolution.Status.choices[1:],
             "status": status,
@@ -853,7 +880,8 @@ def calendar(request):
         resolutions = resolutions.filter(
             Q(lead_agency_id=request.user.agency_id) | Q(cooperating=request.user.agency_id)
         ).distinct()
-    for resolution in resolutions.select_related("lead_agency"):
+    resolutions = list(resolutions.select_related("lead_agency"))
+    for resolution in resolutions:
         entries.append(
             {
                 "day": resolution.due_on,
@@ -868,6 +896,16 @@ def calendar(request):
             }
         )
     entries.sort(key=lambda e: (e["day"], e["time"] is None, e["time"] and e["time"].time()))
+    record_read(
+        request.user,
+        family="meetings",
+        what=gettext_lazy("Calendar"),
+        data={
+            "count": len(entries),
+            "meetings": [m.pk for m in meetings],
+            "resolutions": [r.pk for r in resolutions],
+        },
+    )
     months: dict = {}
     for entry in entries:
         months.setdefault(entry["day"].replace(day=1), []).append(entry)

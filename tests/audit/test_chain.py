@@ -192,3 +192,23 @@ def test_concurrent_appends_never_fork_the_chain():
     assert AuditEvent.objects.values("prev_hash").distinct().count() == total
     assert ChainHead.objects.get().seq == total
     assert verify_chain().ok
+
+
+def test_sqlite_allows_deletes_and_verification_finds_them(chain):
+    """What audit/models.py says: SQLite's trigger refuses UPDATE only (the suite empties tables
+    between transactional tests); PostgreSQL refuses DELETE too (test above)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's trigger only")
+    AuditEvent.objects.filter(seq=2).delete()  # the real DELETE statement, no trigger removed
+    assert AuditEvent.objects.count() == 4
+    report = verify_chain()
+    assert (report.ok, report.broken_seq, report.kind) == (False, 2, "missing")
+
+
+@pytest.mark.postgres
+def test_postgres_leaves_truncate_to_privileges_and_verification_reports_the_empty_log(chain):
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE audit_auditevent")
+    assert AuditEvent.objects.count() == 0
+    report = verify_chain()
+    assert (report.ok, report.broken_seq) == (False, 1)

@@ -853,7 +853,15 @@ def assert_within(client, budgets, urls, django_assert_max_num_queries, same_as=
                 assert client.get(url).status_code == 200
 
 
-LIST_PEOPLE = ["yb_office", "yb_convenor", "wj_liaison", "cz_liaison", "yj_liaison", "jw_liaison"]
+LIST_PEOPLE = [
+    "yb_office",
+    "yb_convenor",
+    "wj_liaison",
+    "cz_liaison",
+    "yj_liaison",
+    "jw_liaison",
+    "auditor",
+]
 
 
 def test_the_list_pages_keep_a_fixed_number_of_queries(
