@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin import ReadOnlyHistoryAdmin
 from workflow.models import CalendarDay, DeadlineRule, HolidayYear
 
 
@@ -25,7 +26,7 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(HolidayYear)
-class HolidayYearAdmin(SimpleHistoryAdmin):
+class HolidayYearAdmin(ReadOnlyHistoryAdmin):
     """Read-only: a year is loaded only by `manage.py load_holidays FILE` (validated, audited).
 
     To correct a loaded year, load a corrected file; single days can still be corrected as
@@ -43,12 +44,3 @@ class HolidayYearAdmin(SimpleHistoryAdmin):
         "loaded_by",
         "loaded_by_name",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -781,6 +781,19 @@ def post_logout():
     )
 
 
+def post_password_change():
+    return Post(
+        user="yb_officer",
+        url=reverse("password_change"),
+        expect="auth.password_changed",
+        fill={
+            "old_password": DEMO_PASSWORD,
+            "new_password1": "Another-Horse-88",
+            "new_password2": "Another-Horse-88",
+        },
+    )
+
+
 # -- auditor reads ------------------------------------------------------------------------------
 
 
@@ -897,6 +910,8 @@ TABLE: dict[str, Entry] = {
     "index": Entry(GetOnly(url("index")), NOT_CASE_MATERIAL),
     "login": Entry(post_login, Exempt("the sign-in page")),
     "logout": Entry(post_logout, Exempt("signing out")),
+    "password_change": Entry(post_password_change, Exempt("one's own password")),
+    "password_change_done": Entry(GetOnly(url("password_change_done")), NOT_CASE_MATERIAL),
     "set_language": Entry(
         # the language switch sets a cookie for this browser and changes nothing stored: it is
         # not a state change of the system, so it writes no event
@@ -1066,7 +1081,55 @@ ADMIN_WRITES = {
     "documents.issueddocument": set(),
     "documents.documentseries": set(),
     "documents.dispatch": set(),
+    "agencies.signinattempt": set(),  # unlocked only by its audited actions (below)
+    "workflow.holidayyear": set(),  # written only by manage.py load_holidays
 }
+
+# Admin actions, model by model, and the audit event each writes for every row it touches. The
+# changelist's POST runs them; anything not listed here must not be offered.
+ADMIN_ACTIONS = {
+    "agencies.user": {
+        "unlock_signin": "auth.unlocked",
+        "require_password_change": "auth.password_change_required",
+    },
+    "agencies.signinattempt": {
+        "unlock_accounts": "auth.unlocked",
+        "unlock_addresses": "auth.unlocked",
+    },
+}
+
+
+def _failed_signin():
+    from agencies.models import SignInAttempt
+
+    return SignInAttempt.objects.create(
+        username="yb_officer",
+        ip_address="10.1.2.3",
+        user_agent="sweep",
+        failures_since_start=7,
+        attempt_time=timezone.now(),
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/accounts/login/",
+    )
+
+
+def _holiday_year():
+    from workflow.models import HolidayYear
+
+    return HolidayYear.objects.create(
+        year=2031,
+        notice="国办发明电〔2030〕1号",
+        title="国务院办公厅关于2031年部分节假日安排的通知",
+        source_name="2031.toml",
+        source_sha256="0" * 64,
+        days_off=0,
+        adjusted_working_days=0,
+        working_days=0,
+        loaded_at=timezone.now(),
+    )
+
 
 ADMIN_OBJECTS: dict[str, Callable] = {  # an existing row to change
     "auth.group": lambda: Group.objects.create(name="测试组"),
@@ -1083,6 +1146,8 @@ ADMIN_OBJECTS: dict[str, Callable] = {  # an existing row to change
     "documents.issueddocument": lambda: IssuedDocument.objects.order_by("pk").first(),
     "documents.documentseries": lambda: DocumentSeries.objects.order_by("pk").first(),
     "documents.dispatch": lambda: Dispatch.objects.order_by("pk").first(),
+    "agencies.signinattempt": _failed_signin,
+    "workflow.holidayyear": _holiday_year,
 }
 
 ADMIN_FRESH: dict[str, Callable] = {  # a row nothing depends on, to delete
@@ -1287,13 +1352,37 @@ def test_every_admin_model_says_what_may_be_written():
 
 
 def test_no_admin_action_writes_in_bulk(rf, demo_world):
-    """The changelist's POST runs actions and list_editable saves; neither is offered, so the
-    admin's only writes are the add, change, delete and revert pages swept here."""
+    """The changelist's POST runs actions and list_editable saves. No list is editable, and
+    the only actions are those in ADMIN_ACTIONS, each audited (the next test), so the admin's
+    other writes are the add, change, delete and revert pages swept here."""
     request = rf.get("/admin/")
     request.user = person("admin")
-    for model_admin in django_admin.site._registry.values():
-        assert not model_admin.get_actions(request), type(model_admin).__name__
+    for model, model_admin in django_admin.site._registry.items():
+        offered = set(model_admin.get_actions(request))
+        assert offered == set(ADMIN_ACTIONS.get(model._meta.label_lower, {})), model
         assert not model_admin.list_editable, type(model_admin).__name__
+
+
+@pytest.mark.parametrize(
+    ("label", "action"),
+    [(label, action) for label, actions in ADMIN_ACTIONS.items() for action in actions],
+)
+def test_every_admin_action_writes_its_event(client, demo_world, label, action):
+    app, name = label.split(".")
+    if label == "agencies.signinattempt":
+        selected = _failed_signin()
+    else:
+        _failed_signin()  # something for the unlock to lift
+        selected = person("yb_officer")
+    login(client, "admin")
+    before = AuditEvent.objects.count()
+    response = client.post(
+        reverse(f"admin:{app}_{name}_changelist"),
+        {"action": action, "_selected_action": [str(selected.pk)], "index": "0"},
+    )
+    assert response.status_code == 302
+    written = AuditEvent.objects.filter(seq__gt=before)
+    assert written.filter(action=ADMIN_ACTIONS[label][action], actor=person("admin")).exists()
 
 
 def login(client, username):
@@ -1348,8 +1437,9 @@ def test_a_successful_post_writes_an_event(client, demo_world, name):
     assert any(a.startswith(probe.expect) for a in actions), actions
 
 
-# the auditor's own verification of the chain, and signing in and out of its own session
-AUDITORS_OWN = {"audit:verify", "login", "logout", "admin:login", "admin:logout"}
+# the auditor's own verification of the chain, signing in and out of its own session, and its
+# own password (read-only concerns the cases, not one's account)
+AUDITORS_OWN = {"audit:verify", "login", "logout", "admin:login", "admin:logout", "password_change"}
 
 
 @pytest.mark.parametrize("name", [p for p in POSTS if p.values[0] not in AUDITORS_OWN])
