@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from agencies import selectors, services
 from agencies.access import Ability, can, require
 from agencies.models import Agency, Region
+from core.forms import search_text
 
 
 @require_safe
@@ -16,7 +17,7 @@ def agency_list(request):
     require(request.user, Ability.VIEW_DIRECTORY)
     kind = request.GET.get("kind", "")
     level = request.GET.get("level", "")
-    query = request.GET.get("q", "").strip()[:50]
+    query = search_text(request.GET.get("q", ""))
     kind = kind if kind in Agency.Kind.values else ""
     level = level if level in Region.Level.values else ""
     agencies = list(selectors.agency_list(kind=kind, level=level, query=query))

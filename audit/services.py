@@ -28,9 +28,21 @@ def lazy_summary(template, **params):
     return lazy(lambda: str(template) % {k: str(v) for k, v in params.items()}, str)()
 
 
+def _without_nul(value):
+    """PostgreSQL stores no NUL character in text or jsonb; an event must never fail for one
+    that a user typed or sent (it is shown as U+2400 ␀, so the log still says it was there)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\u2400")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
 def _normalise(data) -> dict:
-    """What the database will give back: Decimals, dates and UUIDs as strings."""
-    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+    """What the database will give back: Decimals, dates and UUIDs as strings; no NUL."""
+    return _without_nul(json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)))
 
 
 def _object_fields(obj) -> dict:
@@ -40,7 +52,7 @@ def _object_fields(obj) -> dict:
         return {
             "object_type": obj._meta.label_lower,
             "object_id": str(obj.pk),
-            "object_repr": str(obj)[:200],
+            "object_repr": _without_nul(str(obj))[:200],
         }
     raise TypeError(f"audit events are about model instances, not {type(obj).__name__}")
 
@@ -62,7 +74,7 @@ def record_event(
     """
     # The log reads the same whoever looks at it: summaries are fixed in the default language.
     with translation.override(settings.LANGUAGE_CODE):
-        summary = str(summary)
+        summary = _without_nul(str(summary))
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     if agency is None and actor is not None:

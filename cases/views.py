@@ -29,6 +29,7 @@ from cases.access import (
 )
 from cases.models import Case, Referral
 from config.downloads import file_response
+from core.forms import search_text
 from core.submissions import once_per_submission
 from workflow.models import DeadlineRule
 
@@ -61,7 +62,7 @@ def _page(request, queryset):
 def case_list(request):
     status = request.GET.get("status", "")
     status = status if status in Case.Status.values else ""
-    query = request.GET.get("q", "").strip()[:50]
+    query = search_text(request.GET.get("q", ""))
     cases = selectors.case_list(user=request.user, status=status, query=query)
     page = _page(request, cases)
     record_list_read(

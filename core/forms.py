@@ -74,6 +74,13 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def search_text(value, max_length: int = 50) -> str:
+    """A search box's text from a query string: one line, no control characters (PostgreSQL
+    refuses NUL in a query parameter), at most `max_length` characters."""
+    text = "".join(char for char in str(value) if char.isprintable() or char == " ")
+    return " ".join(text.split())[:max_length]
+
+
 class LineField(forms.CharField):
     """One line of text: line breaks (and the runs of spaces around them) become one space."""
 

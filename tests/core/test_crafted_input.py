@@ -358,3 +358,25 @@ def test_deadline_rules_longer_than_five_years_are_refused(unit, length):
         rule.full_clean()
     assert "length" in refused.value.message_dict
     DeadlineRule(code="probe", name="测试期限", length=30, unit=unit).full_clean()
+
+
+@pytest.mark.parametrize("url", ["/cases/", "/directory/"])
+def test_a_nul_in_a_search_is_ignored_not_an_error(client, officer, url):
+    client.force_login(officer)
+    response = client.get(url, {"q": "医院\x00' OR 1=1"})
+    assert response.status_code == 200
+    assert response.context["q"] == "医院' OR 1=1"
+
+
+@pytest.mark.django_db
+def test_the_audit_log_stores_what_postgresql_cannot_hold_in_text():
+    from audit.services import record_event
+    from audit.verification import verify_chain
+
+    event = record_event(
+        action="probe.nul", summary="有\x00空字符", data={"q": "a\x00b", "list": ["\x00"]}
+    )
+    event.refresh_from_db()
+    assert event.summary == "有\u2400空字符"
+    assert event.data == {"q": "a\u2400b", "list": ["\u2400"]}
+    assert verify_chain().ok
