@@ -146,6 +146,13 @@ def require(user, ability: Ability) -> None:
         raise PermissionDenied
 
 
+def roles_with(ability: Ability) -> list[Role]:
+    """The roles that carry `ability` (never the auditor's read-only role), in Role order."""
+    return [
+        role for role in Role if role != Role.AUDITOR and ability in ROLE_ABILITIES.get(role, ())
+    ]
+
+
 def people_who_can(ability: Ability, agency=None):
     """Active people (of one agency, if given) holding `ability`; auditors never act."""
     from agencies.models import User

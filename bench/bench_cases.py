@@ -174,9 +174,9 @@ def main() -> None:
     client.force_login(User.objects.get(username="wj_liaison"))
     ids = list(Case.objects.order_by("?").values_list("pk", flat=True)[: args.runs])
     report("inbox", timed(client, "/cases/inbox/", args.runs))
-    report("queue", timed(client, "/cases/queue/", args.runs))
-    report("queue overdue", timed(client, "/cases/queue/?due=overdue", args.runs))
-    report("queue source", timed(client, "/cases/queue/?source=complaint", args.runs))
+    report("inbox (mine and unit)", timed(client, "/cases/inbox/", args.runs))
+    report("inbox overdue", timed(client, "/cases/inbox/?due=overdue", args.runs))
+    report("inbox source", timed(client, "/cases/inbox/?source=complaint", args.runs))
     report("case list", timed(client, "/cases/", args.runs))
     samples = []
     for pk in ids:

@@ -6,10 +6,15 @@ Referrals to 纪委监委 are compartmented (see selectors.visible_referrals_q).
 404: another agency's case by URL must not even confirm that it exists.
 """
 
-from django.http import Http404
-from viewflow.workflow.models import Task
+from dataclasses import dataclass, field
 
-from agencies.access import Ability, can
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from agencies.access import Ability, can, roles_with
 from audit.services import record_read
 from cases.models import Case, Evidence, Referral
 from cases.selectors import visible_cases_q, visible_referrals_q
@@ -112,3 +117,160 @@ def access_task(user, pk: int) -> Task:
         data={"task": task.pk, "referral": (task.data or {}).get("referral_id")},
     )
     return task
+
+
+# -- what a user may do now: the one home of each rule -------------------------------------
+#
+# Services enforce these, views and templates ask them, lists filter by their query form:
+# no button, link or to-do is shown for an action the user could not complete.
+
+
+def _open(task) -> bool:
+    return task.status in (STATUS.NEW, STATUS.ASSIGNED)
+
+
+def task_refusal(user, task) -> str | None:
+    """Why `user` may not complete this human task of the case flow now (None: they may).
+
+    A task belongs to a role in an agency (stamped into task.data when it is created,
+    workflow.nodes.AgencyTask): anyone of that agency holding that ability may act on it —
+    there is no claiming. An auditor never acts. The registrant never decides on their own
+    case (审批 by a leader other than the person who registered it). `actionable_tasks_q` is
+    the same rule for lists.
+    """
+    data = task.data or {}
+    if not _open(task):
+        return str(_("This task has already been handled."))
+    if can(user, Ability.READ_ALL_CASES):
+        return str(_("Auditors read cases; they do not act on them."))
+    if not getattr(user, "agency_id", None) or user.agency_id != data.get("agency_id"):
+        return str(_("This task belongs to another agency."))
+    if not data.get("ability") or not can(user, Ability(data["ability"])):
+        holders = "、".join(str(role.label) for role in roles_with(Ability(data["ability"])))
+        return str(_("In your agency this task is for: %(roles)s.") % {"roles": holders})
+    if task.flow_task.name == "approve" and (
+        task.process.caseprocess.case.registered_by_id == user.pk
+    ):
+        return str(_("The person who registered a case cannot also approve it."))
+    return None
+
+
+def may_act_on_task(user, task) -> bool:
+    return task_refusal(user, task) is None
+
+
+def actionable_tasks_q(user) -> Q:
+    """The open case tasks `user` may act on, as a filter on viewflow's Task (see
+    may_act_on_task: the same rule, for lists)."""
+    from workflow.flows import CaseFlow  # the flow imports the case pages
+
+    abilities = [str(a) for a in Ability if can(user, a)]
+    if not getattr(user, "agency_id", None) or can(user, Ability.READ_ALL_CASES) or not abilities:
+        return Q(pk__in=[])
+    own_registration = Q(flow_task=CaseFlow.approve, process__caseprocess__case__registered_by=user)
+    return (
+        Q(status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        & Q(case_task__agency_id=user.agency_id, case_task__ability__in=abilities)
+        & ~own_registration
+    )
+
+
+def can_withdraw(user, referral: Referral) -> bool:
+    """The leader of the agency that sent a referral (or that originated the case) may
+    withdraw it while it is open — never the receiver."""
+    return (
+        not referral.is_finished
+        and can(user, Ability.APPROVE_CASE)
+        and not can(user, Ability.READ_ALL_CASES)
+        and user.agency_id in (referral.from_agency_id, referral.case.agency_id)
+        and user.agency_id != referral.to_agency_id
+    )
+
+
+def extension_refusal(user, referral: Referral, *, pending: bool | None = None) -> str | None:
+    """Why the receiving liaison may not ask for more time to decide on filing now (None:
+    they may). Only the receiver's liaison of a signed criminal referral, one request at a
+    time, 3 → 10 → 30 → +30 days (selectors.next_extension)."""
+    from cases.selectors import next_extension
+
+    if referral.to_agency_id != getattr(user, "agency_id", None) or not can(
+        user, Ability.RECEIVE_REFERRAL
+    ):
+        return str(_("Only the receiving agency's liaison asks for an extension."))
+    if next_extension(referral) is None:
+        return str(_("This referral's decision period cannot be extended further."))
+    if pending is None:
+        pending = referral.extensions.filter(status="pending").exists()
+    if pending:
+        return str(_("An extension request is already awaiting approval."))
+    return None
+
+
+def can_request_extension(user, referral: Referral, *, pending: bool | None = None) -> bool:
+    return extension_refusal(user, referral, pending=pending) is None
+
+
+def extension_decision_refusal(user, extension) -> str | None:
+    """Why `user` may not decide on an extension request (None: they may): a leader of the
+    approving agency (the superior for the last +30 days), never the one who asked."""
+    if extension.status != "pending":
+        return str(_("This request has already been decided."))
+    if user.agency_id != extension.approver_agency_id or not can(user, Ability.APPROVE_CASE):
+        return str(_("Only a leader of the approving agency decides on this request."))
+    if user.pk == extension.requested_by_id:
+        return str(_("The person who asked cannot approve their own extension."))
+    return None
+
+
+def can_decide_extension(user, extension) -> bool:
+    return extension_decision_refusal(user, extension) is None
+
+
+def commentable_referrals(user, referrals) -> list[Referral]:
+    """The referrals (of those the user sees) a comment may be about: their agency sent or
+    received it."""
+    return [r for r in referrals if user.agency_id in (r.from_agency_id, r.to_agency_id)]
+
+
+def can_comment(user, case: Case, referrals) -> bool:
+    """Parties comment (the originating agency on the case, the others on their referral);
+    an auditor reads only."""
+    if can(user, Ability.READ_ALL_CASES) or not getattr(user, "agency_id", None):
+        return False
+    return case.agency_id == user.agency_id or bool(commentable_referrals(user, referrals))
+
+
+@dataclass
+class CaseActions:
+    """What the user may do on a case page now (case_actions)."""
+
+    tasks: list = field(default_factory=list)  # open tasks they may act on
+    waiting: list = field(default_factory=list)  # open tasks of others (who holds the step)
+    withdraw: set = field(default_factory=set)  # referral ids
+    extend: set = field(default_factory=set)  # referral ids
+    comment: bool = False
+    consult: bool = False
+
+
+def case_actions(user, case: Case, referrals, open_tasks, pending_extensions=()) -> CaseActions:
+    """Everything the case page offers `user`, each by its one rule above. `referrals` are
+    the ones the user sees, `open_tasks` the case's open human tasks, `pending_extensions`
+    the referral ids with a request awaiting approval (already read by the page)."""
+    from meetings.access import is_office  # meetings build on cases, not the other way
+
+    actions = CaseActions(
+        comment=can_comment(user, case, referrals),
+        consult=is_office(user) and not can(user, Ability.READ_ALL_CASES),
+    )
+    visible = {r.pk for r in referrals}
+    for task in open_tasks:
+        referral_id = (task.data or {}).get("referral_id")
+        if referral_id is not None and referral_id not in visible:
+            continue  # a compartmented branch (纪委监委) is not even mentioned
+        (actions.tasks if may_act_on_task(user, task) else actions.waiting).append(task)
+    for referral in referrals:
+        if can_withdraw(user, referral):
+            actions.withdraw.add(referral.pk)
+        if can_request_extension(user, referral, pending=referral.pk in pending_extensions):
+            actions.extend.add(referral.pk)
+    return actions

@@ -445,7 +445,15 @@ class CommentForm(TextChecksMixin, forms.Form):
             self.fields["referral"].empty_label = None
 
 
+TASK_SORTS = ("due", "since", "case")  # cases.selectors.TASK_ORDER
+
+
 class TaskFilterForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Whose"),
+        required=False,
+        choices=[("", _("Mine and my unit's")), ("mine", _("Mine")), ("unit", _("My unit's"))],
+    )
     due = forms.ChoiceField(
         label=_("Due"),
         required=False,
@@ -464,4 +472,9 @@ class TaskFilterForm(forms.Form):
         required=False,
         queryset=Agency.objects.filter(is_active=True),
         empty_label=_("Any agency"),
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("", "")] + [(f"{sign}{key}", key) for key in TASK_SORTS for sign in ("", "-")],
     )

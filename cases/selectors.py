@@ -1,6 +1,7 @@
 """Reads of cases and their tasks, always through what the user's agency may see."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, OuterRef, Q, Value, When
+from django.db.models import Case as CaseWhen
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -84,27 +85,38 @@ def _case_human_tasks():
     )
 
 
-def _by_due(tasks):
-    # every case task has a due time; plain ascending order lets the (agency, due_at) index
-    # deliver the queue already sorted
-    return tasks.order_by("case_task__due_at", "pk")
+OPEN = [STATUS.NEW, STATUS.ASSIGNED]
+
+# how the inbox may be ordered: ?sort=<key>, or -<key> for the other way round
+TASK_ORDER = {
+    "due": ("case_task__due_at", "pk"),
+    "since": ("created", "pk"),
+    "case": ("process__caseprocess__case__number", "pk"),
+}
 
 
-def inbox(*, user):
-    """Tasks assigned to me, the most urgent first."""
-    return _by_due(_case_human_tasks().filter(owner=user, status=STATUS.ASSIGNED))
+def inbox(*, user, scope: str = "all", sort: str = "due"):
+    """My unit's open case tasks: the ones I may act on ("mine") and my colleagues' ("unit"),
+    together, the most urgent first — a task belongs to its role in the agency, not to a
+    person. Each row carries `mine` (cases.access.actionable_tasks_q: the one rule)."""
+    from cases.access import actionable_tasks_q  # access reads through these selectors
 
-
-def queue(*, user):
-    """Unclaimed tasks of my agency that my roles let me take, the most urgent first."""
-    abilities = [str(ability) for ability in Ability if can(user, ability)]
-    return _by_due(
-        _case_human_tasks().filter(
-            status=STATUS.NEW,
-            case_task__agency_id=user.agency_id,
-            case_task__ability__in=abilities,
+    if not getattr(user, "agency_id", None) or can(user, Ability.READ_ALL_CASES):
+        return Task.objects.none()
+    mine = actionable_tasks_q(user)
+    unit = Q(status__in=OPEN, case_task__agency_id=user.agency_id)
+    tasks = _case_human_tasks().filter({"mine": mine, "unit": unit & ~mine}.get(scope, unit | mine))
+    tasks = tasks.annotate(
+        mine=CaseWhen(
+            When(mine, then=Value(True)), default=Value(False), output_field=BooleanField()
         )
     )
+    key = sort.lstrip("-")
+    fields = TASK_ORDER.get(key, TASK_ORDER["due"])
+    if sort.startswith("-") and key in TASK_ORDER:
+        fields = tuple(f"-{name}" for name in fields)
+    # ascending by due time lets the (agency, due_at) index deliver the list already sorted
+    return tasks.order_by(*fields)
 
 
 def archive(*, user):
@@ -203,3 +215,18 @@ def referral_documents(referrals) -> dict[int, list]:
     for document in documents:
         by_referral.setdefault(int(document.owner_id), []).append(document)
     return by_referral
+
+
+EXTENSION_STEPS = (
+    "police_filing_extension_10",
+    "police_filing_extension_30",
+    "police_filing_extension_plus30",
+)
+
+
+def next_extension(referral: Referral) -> str | None:
+    """Which extension the police may ask for next (3 → 10 → 30 → +30 days), if any."""
+    if referral.channel != Referral.Channel.CRIMINAL or referral.status != Referral.Status.SIGNED:
+        return None
+    approved = referral.extensions.filter(status="approved").count()
+    return EXTENSION_STEPS[approved] if approved < len(EXTENSION_STEPS) else None

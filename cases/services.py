@@ -20,7 +20,16 @@ from viewflow.workflow.status import STATUS
 from agencies.access import Ability, can
 from agencies.models import Agency
 from audit.services import lazy_summary, record_event
+from cases.access import (
+    can_comment,
+    can_withdraw,
+    commentable_referrals,
+    extension_decision_refusal,
+    extension_refusal,
+    may_act_on_task,
+)
 from cases.models import Case, Evidence, Referral, Subject
+from cases.selectors import next_extension
 from cases.uploads import store_upload
 from documents.content import Attachment, DocumentContent, chinese_date
 from documents.services import document_issue, series_next_number
@@ -107,45 +116,22 @@ def evidence_add(
 
 @contextmanager
 def _acting_on(task, user):
-    """Lock the process, check the task is still open and the user may act, then complete it."""
+    """Lock the process, check the task is still open and the user may act, then complete it.
+
+    A task belongs to its role in its agency (cases.access.task_refusal): whoever of them acts
+    first completes it and is recorded as its owner; the second finds it done."""
     with task.activation() as activation:  # flow lock + task.refresh_from_db()
         if task.status in (STATUS.DONE, STATUS.CANCELED):
             raise AlreadyHandled(task.pk)
-        node = activation.flow_task
-        if task.status == STATUS.NEW:
-            if not node.can_assign(user, task):
-                raise PermissionDenied
-            activation.assign(user)
-        if not node.can_execute(user, task):
+        if not may_act_on_task(user, task):
             raise PermissionDenied
+        if task.status == STATUS.NEW:
+            activation.assign(user)
+        else:
+            task.owner = user  # assigned to a colleague before claiming was given up
         activation.start(None)
         yield activation
         activation.execute()
-
-
-def task_claim(*, task, user) -> None:
-    """Take a task from the agency's queue into my inbox.
-
-    Takes the flow lock (the process row); the claim and its audit event — on the case's
-    timeline, so the parties see who is handling the step — commit together."""
-    with task.activation() as activation:
-        if task.status != STATUS.NEW:
-            raise AlreadyHandled(task.pk)
-        node = activation.flow_task
-        if not node.can_assign(user, task):
-            raise PermissionDenied
-        activation.assign(user)
-        _audit_step(
-            user=user,
-            case=task.process.caseprocess.case,
-            action="case.task_claimed",
-            summary=lazy_summary(_("Took the task “%(step)s”"), step=node.task_title),
-            data={
-                "task": task.pk,
-                "step": node.name,
-                "referral": (task.data or {}).get("referral_id"),
-            },
-        )
 
 
 def _audit_step(*, user, case, action, summary, data=None, agency=None):
@@ -166,12 +152,11 @@ def case_decide(
 ) -> Case:
     """The leader's decision: "refer" (with referrals), "in_house" or "unfounded".
 
-    The registrant cannot decide on their own case; closing as unfounded needs reasons.
+    The registrant cannot decide on their own case (cases.access.task_refusal); closing as
+    unfounded needs reasons.
     """
     with _acting_on(task, user) as activation:
         case = Case.objects.select_for_update().get(pk=activation.process.case.pk)
-        if case.registered_by_id == user.pk:
-            raise ValidationError(_("The person who registered a case cannot also approve it."))
         if decision == "unfounded" and not reason.strip():
             raise ValidationError(_("Give the reasons for closing the case as unfounded."))
         now = timezone.now()
@@ -771,16 +756,6 @@ def _open_branch_task(referral: Referral):
     return case_task.task if case_task else None
 
 
-def may_withdraw(user, referral: Referral) -> bool:
-    """The leader of the agency that sent it (or that originated the case) may withdraw it."""
-    return (
-        not referral.is_finished
-        and can(user, Ability.APPROVE_CASE)
-        and user.agency_id in (referral.from_agency_id, referral.case.agency_id)
-        and user.agency_id != referral.to_agency_id
-    )
-
-
 def referral_withdraw(*, referral: Referral, user, reason: str) -> Referral:
     """Withdraw a referral at whatever open step its branch is (reasons required).
 
@@ -797,7 +772,7 @@ def referral_withdraw(*, referral: Referral, user, reason: str) -> Referral:
         if task.status in (STATUS.DONE, STATUS.CANCELED):
             raise AlreadyHandled(task.pk)
         referral = _branch_referral(activation)
-        if not may_withdraw(user, referral):
+        if not can_withdraw(user, referral):
             raise PermissionDenied
         if task.status == STATUS.NEW:
             activation.assign(user)
@@ -823,21 +798,6 @@ def referral_withdraw(*, referral: Referral, user, reason: str) -> Referral:
     return referral
 
 
-EXTENSION_STEPS = (
-    "police_filing_extension_10",
-    "police_filing_extension_30",
-    "police_filing_extension_plus30",
-)
-
-
-def next_extension(referral: Referral) -> str | None:
-    """Which extension the police may ask for next (3 → 10 → 30 → +30 days), if any."""
-    if referral.channel != Referral.Channel.CRIMINAL or referral.status != Referral.Status.SIGNED:
-        return None
-    approved = referral.extensions.filter(status="approved").count()
-    return EXTENSION_STEPS[approved] if approved < len(EXTENSION_STEPS) else None
-
-
 def extension_request(*, referral: Referral, user, reason: str):
     """The receiving liaison asks for more time to decide on filing, with reasons."""
     from cases.models import Extension
@@ -846,13 +806,12 @@ def extension_request(*, referral: Referral, user, reason: str):
         referral = (
             Referral.objects.select_for_update().select_related("to_agency").get(pk=referral.pk)
         )
-        if user.agency_id != referral.to_agency_id or not can(user, Ability.RECEIVE_REFERRAL):
+        if user.agency_id != referral.to_agency_id:
             raise PermissionDenied
+        refusal = extension_refusal(user, referral)
+        if refusal:
+            raise ValidationError(refusal)
         rule = next_extension(referral)
-        if rule is None:
-            raise ValidationError(_("This referral's decision period cannot be extended further."))
-        if referral.extensions.filter(status="pending").exists():
-            raise ValidationError(_("An extension request is already awaiting approval."))
         if not reason.strip():
             raise ValidationError(_("Give the reasons for the extension."))
         start = referral.due_at if rule.endswith("plus30") else referral.signed_at
@@ -894,10 +853,11 @@ def extension_decide(*, extension, user, approve: bool, note: str = ""):
         extension = Extension.objects.select_for_update().get(pk=extension.pk)
         if extension.status != Extension.Status.PENDING:
             raise AlreadyHandled(extension.pk)
-        if user.agency_id != extension.approver_agency_id or not can(user, Ability.APPROVE_CASE):
+        if user.agency_id != extension.approver_agency_id:
             raise PermissionDenied
-        if user.pk == extension.requested_by_id:
-            raise ValidationError(_("The person who asked cannot approve their own extension."))
+        refusal = extension_decision_refusal(user, extension)
+        if refusal:
+            raise ValidationError(refusal)
         if not approve and not note.strip():
             raise ValidationError(_("Give the reasons for refusing the extension."))
         referral = Referral.objects.select_for_update().get(pk=extension.referral_id)
@@ -956,6 +916,10 @@ def comment_add(*, case: Case, user, body: str, referral: Referral | None = None
         raise ValidationError(_("Comment on your own agency's referral."))
     if referral is not None:
         referral = Referral.objects.get(pk=referral.pk, case=case)  # its state now
+    if not can_comment(user, case, [referral] if referral else []):
+        raise PermissionDenied
+    if referral is not None and not commentable_referrals(user, [referral]):
+        raise PermissionDenied
     is_progress = bool(
         referral
         and referral.to_agency_id == user.agency_id

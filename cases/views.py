@@ -26,6 +26,13 @@ from cases.access import (
     access_extension,
     access_referral,
     access_task,
+    can_request_extension,
+    can_withdraw,
+    case_actions,
+    commentable_referrals,
+    extension_decision_refusal,
+    extension_refusal,
+    task_refusal,
 )
 from cases.models import Case, Referral
 from config.downloads import file_response
@@ -88,31 +95,48 @@ def case_list(request):
 @require_safe
 @login_required
 def task_list(request, box: str):
-    lists = {"inbox": selectors.inbox, "queue": selectors.queue, "archive": selectors.archive}
+    """待办 (inbox: mine and my unit's together) or 已办 (archive: what I completed)."""
+    user = request.user
     filters = forms.TaskFilterForm(request.GET or None)
-    chosen = filters.cleaned_data if filters.is_valid() else {}
-    tasks = selectors.filter_tasks(lists[box](user=request.user), **chosen)
-    page = _page(request, tasks)
-    titles = {
-        "inbox": gettext_lazy("My tasks"),
-        "queue": gettext_lazy("Agency queue"),
-        "archive": gettext_lazy("Done by me"),
-    }
-    record_list_read(
-        request.user, family="case", what=titles[box], filters={"box": box, **chosen}, rows=page
-    )
+    chosen = dict(filters.cleaned_data) if filters.is_valid() else {}
+    scope, sort = chosen.pop("scope", ""), chosen.pop("sort", "") or "due"
     inbox = box == "inbox"
-    reminders = selectors.unread_reminders(user=request.user) if inbox else []
-    extensions = selectors.pending_extensions(user=request.user) if inbox else []
+    if inbox:
+        tasks = selectors.inbox(user=user, scope=scope, sort=sort)
+        counts = {
+            key: CappedPaginator(
+                selectors.filter_tasks(selectors.inbox(user=user, scope=key), **chosen), PAGE
+            ).count
+            for key in ("mine", "unit")
+        }
+    else:
+        tasks, counts = selectors.archive(user=user), {}
+    page = _page(request, selectors.filter_tasks(tasks, **chosen))
+    titles = {"inbox": gettext_lazy("My tasks"), "archive": gettext_lazy("Done by me")}
+    record_list_read(
+        user,
+        family="case",
+        what=titles[box],
+        filters={"box": box, "scope": scope, "sort": sort, **chosen},
+        rows=page,
+    )
+    query = request.GET.copy()
+    query.pop("scope", None)
+    query.pop("page", None)
     return render(
         request,
         "cases/task_list.html",
         {
             "page": page,
             "box": box,
+            "title": titles[box],
             "filters": filters,
-            "reminders": reminders,
-            "extensions": extensions,
+            "scope": scope,
+            "counts": counts,
+            "cap": CappedPaginator.CAP,
+            "scope_query": query.urlencode(),
+            "reminders": selectors.unread_reminders(user=user) if inbox else [],
+            "extensions": selectors.pending_extensions(user=user) if inbox else [],
             "now": timezone.now(),
         },
     )
@@ -174,27 +198,33 @@ def case_create(request):
 @once_per_submission
 def case_detail(request, pk: int):
     case = access_case(request.user, pk)
-    referrals = list(selectors.case_referrals(user=request.user, case=case))
-    own = case.agency_id == request.user.agency_id
-    commentable = [
-        r for r in referrals if request.user.agency_id in (r.from_agency_id, r.to_agency_id)
-    ]
+    user = request.user
+    referrals = list(selectors.case_referrals(user=user, case=case))
+    own = case.agency_id == user.agency_id
+    extensions = selectors.referral_extensions(referrals)
+    pending = {pk for pk, items in extensions.items() if any(e.status == "pending" for e in items)}
+    tasks = list(
+        case.process.task_set.filter(flow_task_type="HUMAN")
+        .exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
+        .select_related("owner", "case_task__agency", "process__caseprocess__case")
+        .order_by("created", "pk")
+    )
+    actions = case_actions(user, case, referrals, tasks, pending)
     comment_form = forms.CommentForm(
         request.POST or None,
-        referrals=Referral.objects.filter(pk__in=[r.pk for r in commentable]).select_related(
-            "to_agency"
-        ),
+        referrals=Referral.objects.filter(
+            pk__in=[r.pk for r in commentable_referrals(user, referrals)]
+        ).select_related("to_agency"),
         own_case=own,
     )
-    may_comment = (own or commentable) and not can(request.user, Ability.READ_ALL_CASES)
     if request.method == "POST":
-        if not may_comment:
+        if not actions.comment:
             raise Http404
         if comment_form.is_valid():
             try:
                 services.comment_add(
                     case=case,
-                    user=request.user,
+                    user=user,
                     body=comment_form.cleaned_data["body"],
                     referral=comment_form.cleaned_data["referral"],
                 )
@@ -214,23 +244,12 @@ def case_detail(request, pk: int):
         .order_by("seq")
     )
     evidence = case.evidence.filter(Q(referral__isnull=True) | Q(referral__in=visible_ids))
-    tasks = (
-        case.process.task_set.filter(flow_task_type="HUMAN")
-        .exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
-        .select_related("owner")
-    )
     documents = selectors.referral_documents(referrals)
-    extensions = selectors.referral_extensions(referrals)
     for referral in referrals:
         referral.docs = documents.get(referral.pk, [])
         referral.extension_list = extensions.get(referral.pk, [])
-        referral.may_withdraw = services.may_withdraw(request.user, referral)
-        referral.may_extend = (
-            referral.to_agency_id == request.user.agency_id
-            and can(request.user, Ability.RECEIVE_REFERRAL)
-            and services.next_extension(referral) is not None
-            and not any(e.status == "pending" for e in referral.extension_list)
-        )
+        referral.may_withdraw = referral.pk in actions.withdraw
+        referral.may_extend = referral.pk in actions.extend
     return render(
         request,
         "cases/case_detail.html",
@@ -242,24 +261,17 @@ def case_detail(request, pk: int):
             "subjects": case.subjects.all(),
             "own": own,
             "violation_types": case.violation_types.all(),
-            "open_tasks": [
-                t for t in tasks if (t.data or {}).get("agency_id") == request.user.agency_id
-            ],
+            "open_tasks": actions.tasks,
+            "waiting_tasks": actions.waiting,
             "chart": _chart(case),
             "comments": selectors.case_comments(case=case, referrals=referrals),
-            "may_consult": _may_consult(request.user),
-            "meeting_followups": _meeting_followups(request.user, case),
-            "comment_form": comment_form if may_comment else None,
+            "may_consult": actions.consult,
+            "meeting_followups": _meeting_followups(user, case),
+            "comment_form": comment_form if actions.comment else None,
             "now": timezone.now(),
             "today": timezone.localdate(),
         },
     )
-
-
-def _may_consult(user) -> bool:
-    from meetings.access import is_office  # meetings build on cases, not the other way
-
-    return is_office(user)
 
 
 def _meeting_followups(user, case) -> dict:
@@ -394,9 +406,8 @@ def task_page(request, pk: int, **kwargs):
         kwargs["referral"] = referral
     form = form_class(request.POST or None, request.FILES or None, **kwargs)
     open_task = task.status in (STATUS.NEW, STATUS.ASSIGNED)
-    may_act = open_task and (
-        node.can_execute(request.user, task) or node.can_assign(request.user, task)
-    )
+    refusal = task_refusal(request.user, task)
+    may_act = refusal is None
     if request.method == "POST":
         if not may_act:
             if not open_task:
@@ -434,38 +445,20 @@ def task_page(request, pk: int, **kwargs):
             "title": node.task_title,
             "description": node.task_description,
             "may_act": may_act,
+            "refusal": refusal,
             "case_task": getattr(task, "case_task", None),
-            "may_extend": bool(
-                referral
-                and may_act
-                and step == "decide"
-                and services.next_extension(referral)
-                and not referral.extensions.filter(status="pending").exists()
-            ),
+            "may_extend": bool(referral and may_act and step == "decide")
+            and can_request_extension(request.user, referral),
             "now": timezone.now(),
         },
     )
-
-
-@require_POST
-@login_required
-def task_claim(request, pk: int):
-    task = access_task(request.user, pk)
-    try:
-        services.task_claim(task=task, user=request.user)
-    except services.AlreadyHandled:
-        messages.info(request, _("A colleague has already taken this task."))
-        return redirect("cases:queue")
-    except PermissionDenied:
-        raise Http404 from None
-    return redirect("cases:task", task.pk)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def referral_withdraw(request, pk: int):
     referral = access_referral(request.user, pk)
-    if not services.may_withdraw(request.user, referral):
+    if not can_withdraw(request.user, referral):
         raise Http404
     form = forms.WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -495,12 +488,11 @@ def referral_withdraw(request, pk: int):
 @once_per_submission
 def extension_request(request, pk: int):
     referral = access_referral(request.user, pk)
-    if referral.to_agency_id != request.user.agency_id or not can(
-        request.user, Ability.RECEIVE_REFERRAL
-    ):
+    if referral.to_agency_id != request.user.agency_id:
         raise Http404
+    refusal = extension_refusal(request.user, referral)
     form = forms.ExtensionRequestForm(request.POST or None)
-    rule = services.next_extension(referral)
+    rule = selectors.next_extension(referral)
     if request.method == "POST" and form.is_valid():
         try:
             services.extension_request(
@@ -520,6 +512,7 @@ def extension_request(request, pk: int):
             "referral": referral,
             "form": form,
             "title": _("Ask for an extension"),
+            "refusal": refusal,
             "rule": DeadlineRule.objects.filter(code=rule).first() if rule else None,
         },
     )
@@ -529,12 +522,8 @@ def extension_request(request, pk: int):
 @login_required
 def extension_decide(request, pk: int):
     extension = access_extension(request.user, pk)
-    may_decide = (
-        extension.status == "pending"
-        and request.user.agency_id == extension.approver_agency_id
-        and can(request.user, Ability.APPROVE_CASE)
-        and request.user.pk != extension.requested_by_id
-    )
+    refusal = extension_decision_refusal(request.user, extension)
+    may_decide = refusal is None
     form = forms.ExtensionDecideForm(request.POST or None)
     if request.method == "POST":
         if not may_decide:
@@ -564,6 +553,7 @@ def extension_decide(request, pk: int):
             "extension": extension,
             "form": form,
             "may_decide": may_decide,
+            "refusal": refusal,
             "rule": DeadlineRule.objects.filter(code=extension.rule).first(),
         },
     )

@@ -64,7 +64,6 @@ class CasesApp(XietongApplication):
     description = _("Clues and referrals between agencies: register, approve, refer, report.")
     menu_links = (
         (_("My tasks"), "inbox", "inbox"),
-        (_("Agency queue"), "queue", "groups"),
         (_("Done by me"), "archive", "task_alt"),
         (_("All cases"), "index", "folder_shared"),
         (_("Register a clue"), "create", "add", Ability.REGISTER_CASE),
@@ -73,13 +72,11 @@ class CasesApp(XietongApplication):
 
     index_path = path("", case_views.case_list, name="index")
     inbox_path = path("inbox/", case_views.task_list, {"box": "inbox"}, name="inbox")
-    queue_path = path("queue/", case_views.task_list, {"box": "queue"}, name="queue")
     archive_path = path("archive/", case_views.task_list, {"box": "archive"}, name="archive")
     create_path = path("new/", case_views.case_create, name="create")
     detail_path = path("<int:pk>/", case_views.case_detail, name="detail")
     evidence_path = path("evidence/<int:pk>/", case_views.evidence_download, name="evidence")
     task_path = path("tasks/<int:pk>/", case_views.task_page, name="task")
-    claim_path = path("tasks/<int:pk>/claim/", case_views.task_claim, name="claim")
     reminders_path = path("inbox/read/", case_views.reminders_read, name="reminders_read")
     supervision_path = path("supervision/", case_views.supervision_list, name="supervision")
     withdraw_path = path(

@@ -21,8 +21,7 @@ def home(request):
         "xietong/home.html",
         {
             "roles": roles,
-            "inbox_count": cases.inbox(user=user).count(),
-            "queue_count": cases.queue(user=user).count(),
+            "inbox_count": cases.inbox(user=user, scope="mine").count(),
             "meeting_todos": meeting_todos(user),
             "applications": site.applications_for(user),
             "is_system_admin": is_system_admin(user),

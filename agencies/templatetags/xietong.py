@@ -45,3 +45,35 @@ def due_chip(due_at, now, escalation=0):
     if due_at - now < timedelta(days=1):
         return format_html('<span class="xt-chip xt-chip--soon">{}</span>', text)
     return text
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key, label, default="due"):
+    """A column heading that sorts the list by `key` (again: the other way round), keeping
+    the list's other filters in the URL; the current order is marked with an arrow."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("page", None)
+    current = query.get("sort") or default
+    chosen = current.lstrip("-") == key
+    query["sort"] = f"-{key}" if current == key else key
+    arrow = ("▲" if not current.startswith("-") else "▼") if chosen else ""
+    return format_html(
+        '<a class="xt-sort{}" href="?{}" aria-sort="{}">{}{}</a>',
+        " xt-sort--on" if chosen else "",
+        query.urlencode(),
+        ("descending" if current.startswith("-") else "ascending") if chosen else "none",
+        label,
+        arrow,
+    )
+
+
+@register.filter
+def role_names(ability):
+    """Who in an agency acts on a task needing `ability`: 联络员、经办人 …"""
+    from agencies.access import Ability, roles_with
+
+    try:
+        return "、".join(str(role.label) for role in roles_with(Ability(ability)))
+    except ValueError:
+        return ""

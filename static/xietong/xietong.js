@@ -6,3 +6,12 @@ document.addEventListener("change", function (event) {
     target.form.submit();
   }
 });
+
+// A link or button marked data-print prints the page (the print stylesheet keeps the list).
+document.addEventListener("click", function (event) {
+  var target = event.target instanceof Element ? event.target.closest("[data-print]") : null;
+  if (target) {
+    event.preventDefault();
+    window.print();
+  }
+});

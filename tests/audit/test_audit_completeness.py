@@ -54,7 +54,7 @@ from meetings.models import (
 )
 from tests.conftest import ensure_reference_data
 from tests.factories import AgencyFactory, UserFactory
-from workflow.models import CalendarDay, CaseTask, DeadlineRule, Reminder
+from workflow.models import CalendarDay, DeadlineRule, Reminder
 
 READ = ".read_by_auditor"
 YB = "吉林省医疗保障局"  # the auditor's own agency
@@ -342,20 +342,6 @@ def post_task_step():
         url=reverse("cases:task", args=[task.pk]),
         expect="referral.",
         fill={"action": "sign"},
-    )
-
-
-def post_task_claim():
-    task = open_human_tasks(status=[STATUS.NEW])[0]
-    case_task = CaseTask.objects.get(task=task)
-    from agencies.access import people_who_can  # who may take it: not what is expected
-
-    user = people_who_can(case_task.ability, case_task.agency).first()
-    return Post(
-        user=user.username,
-        url=reverse("cases:claim", args=[task.pk]),
-        page=reverse("cases:queue"),
-        expect="case.task_claimed",
     )
 
 
@@ -924,7 +910,6 @@ TABLE: dict[str, Entry] = {
         GetOnly(url("cases:index")), read_list("cases:index", "case", q="案", status="referred")
     ),
     "cases:inbox": Entry(GetOnly(url("cases:inbox")), read_list("cases:inbox", "case")),
-    "cases:queue": Entry(GetOnly(url("cases:queue")), read_list("cases:queue", "case")),
     "cases:archive": Entry(
         GetOnly(url("cases:archive")), read_list("cases:archive", "case", due="overdue")
     ),
@@ -932,7 +917,6 @@ TABLE: dict[str, Entry] = {
     "cases:detail": Entry(post_case_comment, read_case),
     "cases:evidence": Entry(GetOnly(url("cases:evidence", lambda: evidence().pk)), read_evidence),
     "cases:task": Entry(post_task_step, read_task),
-    "cases:claim": Entry(post_task_claim, Exempt("POST only; the auditor's POST is refused")),
     "cases:reminders_read": Entry(post_reminders_read, Exempt("POST only")),
     "cases:supervision": Entry(
         GetOnly(url("cases:supervision")), Refused(url("cases:supervision"))

@@ -1,4 +1,4 @@
-"""What the sweep (test_audit_completeness) does not look into: what a claim, a reminders-read
+"""What the sweep (test_audit_completeness) does not look into: who a step records, a reminders-read
 and an admin change record; that a list read is one event with its filters and count; that
 reads stay off the case's timeline; and that nobody but the auditor has reads logged."""
 
@@ -68,29 +68,38 @@ def timeline_actions(client, case):
     ]
 
 
-def test_claiming_a_task_is_on_the_case_timeline_with_the_step(client, world, agencies):
+def test_whoever_acts_first_is_the_steps_owner_and_the_step_is_on_the_timeline(
+    client, world, agencies
+):
+    """No claiming: a task belongs to its role in the agency; the person who completes it is
+    recorded as its owner, and the step (not a claim) is what the timeline shows."""
     case = referred(world, agencies, "省卫生健康委")
     task = task_of(case, "receive")
     as_user(client, "wj_liaison")
-    assert client.post(reverse("cases:claim", args=[task.pk])).status_code == 302
-    event = AuditEvent.objects.get(action="case.task_claimed")
-    assert (event.actor_id, event.object_id) == (world["wj_liaison"].pk, str(case.pk))
-    assert event.data["task"] == task.pk and event.data["step"] == "receive"
-    assert event.summary == "领取任务“签收”"
+    response = client.post(reverse("cases:task", args=[task.pk]), {"action": "sign"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == STATUS.DONE and task.owner_id == world["wj_liaison"].pk
+    event = AuditEvent.objects.filter(object_id=str(case.pk)).order_by("-seq").first()
+    assert event.actor_id == world["wj_liaison"].pk
+    assert event.data["referral"] == task.data["referral_id"]
     as_user(client, "yb_officer")
-    assert "case.task_claimed" in timeline_actions(client, case)
+    assert event.action in timeline_actions(client, case)
 
 
-def test_a_claim_in_the_discipline_compartment_stays_out_of_the_senders_timeline(
+def test_a_step_in_the_discipline_compartment_stays_out_of_the_senders_timeline(
     client, world, agencies
 ):
     case = referred(world, agencies, "省纪委监委")
     as_user(client, "jw_liaison")
-    assert (
-        client.post(reverse("cases:claim", args=[task_of(case, "receive").pk])).status_code == 302
-    )
+    task = task_of(case, "receive")
+    assert client.post(reverse("cases:task", args=[task.pk]), {"action": "sign"}).status_code == 302
+    step = AuditEvent.objects.filter(object_id=str(case.pk)).order_by("-seq").first()
+    assert step.data["referral"] == task.data["referral_id"]
     as_user(client, "yb_officer")
-    assert "case.task_claimed" not in timeline_actions(client, case)
+    assert step.action not in timeline_actions(client, case)
+    as_user(client, "yb_leader")  # the originating agency's leader sees the compartment
+    assert step.action in timeline_actions(client, case)
 
 
 def test_marking_reminders_read_names_them_and_writes_nothing_when_none_are_unread(

@@ -12,6 +12,13 @@ pytestmark = [
 ]
 
 
+def open_my_first_task(page):
+    """The inbox's first task of mine (most urgent first) — no claiming: it is mine by role."""
+    page.goto("/cases/inbox/?scope=mine")
+    page.locator("tbody a[href^='/cases/tasks/']").first.click()
+    page.wait_for_selector("form.xt-form")
+
+
 def test_one_case_three_agencies_in_the_browser(page, live_server, tmp_path):
     seed_directory()
 
@@ -42,8 +49,7 @@ def test_one_case_three_agencies_in_the_browser(page, live_server, tmp_path):
     shot(page, "case-registered")
 
     log_in("yb_leader")
-    page.goto("/cases/queue/")
-    page.get_by_role("button", name="领取").first.click()
+    open_my_first_task(page)
     page.check("input[value=refer]")
     page.select_option(
         "#id_to_agencies", label=["吉林省公安厅", "吉林省卫生健康委员会", "吉林省市场监督管理厅"]
@@ -54,27 +60,23 @@ def test_one_case_three_agencies_in_the_browser(page, live_server, tmp_path):
 
     for prefix in ("ga", "wj", "scjg"):
         log_in(f"{prefix}_liaison")
-        page.goto("/cases/queue/")
-        page.get_by_role("button", name="领取").first.click()
+        open_my_first_task(page)
         page.check("input[value=sign]")
         page.get_by_role("button", name="提交").click()
         page.wait_for_selector("text=已完成")
-        page.goto("/cases/queue/")
-        page.get_by_role("button", name="领取").first.click()
+        open_my_first_task(page)
         page.check("input[value=yes]")
         page.fill("#id_reason", "符合受理条件")
         page.get_by_role("button", name="提交").click()
         page.wait_for_selector("text=已完成")
         if prefix == "ga":  # a criminal filing: 医保 hands over the evidence within 3 days
             log_in("yb_officer")
-            page.goto("/cases/queue/")
-            page.get_by_role("button", name="领取").first.click()
+            open_my_first_task(page)
             page.fill("#id_note", "移交住院病历312份、费用票据1箱。")
             page.get_by_role("button", name="提交").click()
             page.wait_for_selector("text=已完成")
         log_in(f"{prefix}_officer")
-        page.goto("/cases/queue/")
-        page.get_by_role("button", name="领取").first.click()
+        open_my_first_task(page)
         page.check("input[value=admin_penalty]")
         page.fill("#id_outcome", "已依法处理")
         page.fill("#id_recovered", "100000")
@@ -83,8 +85,7 @@ def test_one_case_three_agencies_in_the_browser(page, live_server, tmp_path):
         page.wait_for_selector("text=已完成")
 
     log_in("yb_officer")
-    page.goto("/cases/queue/")
-    page.get_by_role("button", name="领取").first.click()
+    open_my_first_task(page)
     page.fill("#id_note", "三部门均已反馈处理结果，结案。")
     page.get_by_role("button", name="提交").click()
     page.wait_for_selector("text=已完成")

@@ -53,7 +53,8 @@ def test_every_url_of_every_case_is_404_for_uninvolved_agencies(client, db):
             for task in Task.objects.filter(
                 process__caseprocess__case=case, flow_task_type="HUMAN"
             ):
-                assert client.post(reverse("cases:claim", args=[task.pk])).status_code == 404
+                posted = client.post(reverse("cases:task", args=[task.pk]), {"action": "sign"})
+                assert posted.status_code == 404
             posted = client.post(reverse("cases:detail", args=[case.pk]), {"body": "x"})
             assert posted.status_code == 404
     assert not Comment.objects.filter(body="x").exists()

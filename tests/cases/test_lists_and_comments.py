@@ -1,5 +1,5 @@
-"""Inbox and queue filters (overdue, due today, referral type, source, agency), and comments
-with progress reports, each only where the referral is visible."""
+"""Inbox filters (whose, overdue, due today, referral type, source, agency) and order, and
+comments with progress reports, each only where the referral is visible."""
 
 from datetime import timedelta
 
@@ -19,7 +19,7 @@ def listed(client, box, **params):
     return [t.pk for t in response.context["page"]]
 
 
-def test_the_queue_filters_by_due_time_type_source_and_agency(client, world, agencies):
+def test_the_inbox_filters_by_due_time_type_source_and_agency(client, world, agencies):
     routine = referred_case(world, agencies, ["省卫生健康委"])
     complaint = referred_case(world, agencies, ["省卫生健康委"])
     Case.objects.filter(pk=complaint.pk).update(source="complaint")
@@ -29,21 +29,39 @@ def test_the_queue_filters_by_due_time_type_source_and_agency(client, world, age
     end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=58)
     CaseTask.objects.filter(task=today).update(due_at=max(end_of_day, now + timedelta(seconds=30)))
     as_user(client, "wj_liaison")
-    assert listed(client, "queue") == [late.pk, today.pk]  # the most urgent first
-    assert listed(client, "queue", due="overdue") == [late.pk]
-    assert listed(client, "queue", due="today") == [today.pk]
-    assert listed(client, "queue", source="complaint") == [today.pk]
-    assert listed(client, "queue", channel="administrative") == [late.pk, today.pk]
-    assert listed(client, "queue", channel="criminal") == []
-    assert listed(client, "queue", agency=agencies["省医保局"].pk) == [late.pk, today.pk]
-    assert listed(client, "queue", agency=agencies["省公安厅"].pk) == []
-    # unknown values are ignored with a message, never an error page
-    response = client.get(reverse("cases:queue"), {"due": "x'; drop", "agency": "abc"})
-    assert response.status_code == 200 and response.context["filters"].errors
-    # the inbox filters the same way once a task is taken
-    client.post(reverse("cases:claim", args=[late.pk]))
+    assert listed(client, "inbox") == [late.pk, today.pk]  # the most urgent first
+    assert listed(client, "inbox", sort="-due") == [today.pk, late.pk]
     assert listed(client, "inbox", due="overdue") == [late.pk]
-    assert listed(client, "inbox", due="today") == []
+    assert listed(client, "inbox", due="today") == [today.pk]
+    assert listed(client, "inbox", source="complaint") == [today.pk]
+    assert listed(client, "inbox", channel="administrative") == [late.pk, today.pk]
+    assert listed(client, "inbox", channel="criminal") == []
+    assert listed(client, "inbox", agency=agencies["省医保局"].pk) == [late.pk, today.pk]
+    assert listed(client, "inbox", agency=agencies["省公安厅"].pk) == []
+    # unknown values are ignored with a message, never an error page
+    response = client.get(reverse("cases:inbox"), {"due": "x'; drop", "agency": "abc"})
+    assert response.status_code == 200 and response.context["filters"].errors
+
+
+def test_the_inbox_shows_mine_and_my_units_together(client, world, agencies):
+    """A task belongs to its role in the agency: the liaison signs for the referral; the
+    officers of the same unit see it in the unit's list, marked as not theirs."""
+    case = referred_case(world, agencies, ["省卫生健康委"])
+    receive = open_task(case, "receive")
+    as_user(client, "wj_liaison")
+    assert listed(client, "inbox", scope="mine") == [receive.pk]
+    assert listed(client, "inbox", scope="unit") == []
+    as_user(client, "wj_officer")
+    assert listed(client, "inbox", scope="mine") == []
+    assert listed(client, "inbox", scope="unit") == [receive.pk]
+    response = client.get(reverse("cases:inbox"))
+    assert [(t.pk, t.mine) for t in response.context["page"]] == [(receive.pk, False)]
+    assert response.context["counts"] == {"mine": 0, "unit": 1}
+    html = response.content.decode()
+    assert reverse("cases:task", args=[receive.pk]) not in html  # no link to what is not mine
+    assert "联络员" in html  # who acts on it instead
+    as_user(client, "ga_liaison")  # another agency sees nothing of it
+    assert listed(client, "inbox") == []
 
 
 def test_comments_follow_referral_visibility_and_progress_moves_the_due_time(
@@ -111,7 +129,7 @@ def test_long_lists_count_only_up_to_a_cap(client, world, agencies, monkeypatch)
     for _ in range(3):
         referred_case(world, agencies, ["省卫生健康委"])
     as_user(client, "wj_liaison")
-    page = client.get(reverse("cases:queue")).context["page"]
+    page = client.get(reverse("cases:inbox")).context["page"]
     assert page.paginator.capped and page.paginator.count == 3
     assert len(page.object_list) == 3  # the page itself is whole
     as_user(client, "yb_officer")

@@ -100,16 +100,16 @@ def test_one_case_three_agencies_end_to_end(client, world, agencies):
         r.issued_documents().filter(doc_type="referral").exists() for r in referrals.values()
     )
 
-    # each receiving liaison takes the task from the agency queue and signs
+    # each receiving liaison finds the task among their own in the inbox and signs
     for username, agency in [
         ("ga_liaison", "省公安厅"),
         ("wj_liaison", "省卫生健康委"),
         ("scjg_liaison", "省市场监管厅"),
     ]:
         as_user(client, username)
-        queue = client.get(reverse("cases:queue")).context["page"]
-        task = next(t for t in queue if t.data["referral_id"] == referrals[agency].pk)
-        assert client.post(reverse("cases:claim", args=[task.pk])).status_code == 302
+        mine = client.get(reverse("cases:inbox"), {"scope": "mine"}).context["page"]
+        task = next(t for t in mine if t.data["referral_id"] == referrals[agency].pk)
+        assert task.mine
         assert post_task(client, task, {"action": "sign", "reason": ""}).status_code == 302
         referrals[agency].refresh_from_db()
         assert referrals[agency].status == Referral.Status.SIGNED
@@ -171,7 +171,7 @@ def test_uninvolved_agencies_get_404_for_the_case_and_its_task(client, world, ou
         reverse("cases:evidence", args=[evidence.pk]),
     ):
         assert client.get(url).status_code == 404, url
-    assert client.post(reverse("cases:claim", args=[approve.pk])).status_code == 404
+    assert post_task(client, approve, {"decision": "unfounded", "reason": "x"}).status_code == 404
 
 
 def test_the_registrant_cannot_approve_their_own_case(client, world):
