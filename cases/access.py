@@ -56,7 +56,8 @@ def access_referral(user, pk: int) -> Referral:
 
 
 def access_extension(user, pk: int):
-    """An extension request: its referral must be visible and the user's agency a party."""
+    """An extension request: whoever sees its referral (the parties, the procuratorate copied
+    on it, an auditor) — the case page lists it for them — and the approving agency."""
     from cases.models import Extension
 
     extension = (
@@ -68,11 +69,15 @@ def access_extension(user, pk: int):
         raise Http404
     if user.agency_id == extension.approver_agency_id:  # a superior agency sees the request
         return extension
-    if user.agency_id not in (
-        extension.referral.to_agency_id,
-        extension.referral.from_agency_id,
-    ) or not can_view_referral(user, extension.referral):
+    if not can_view_referral(user, extension.referral):
         raise Http404
+    record_read(
+        user,
+        family="case",
+        what=f"{extension.referral} · {extension.rule}",
+        obj=extension.referral.case,
+        data={"referral": extension.referral_id, "extension": extension.pk},
+    )
     return extension
 
 

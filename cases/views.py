@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from cases.access import (
     commentable_referrals,
     extension_decision_refusal,
     extension_refusal,
+    may_act_on_task,
     task_refusal,
 )
 from cases.models import Case, Referral
@@ -135,11 +137,32 @@ def task_list(request, box: str):
             "counts": counts,
             "cap": CappedPaginator.CAP,
             "scope_query": query.urlencode(),
-            "reminders": selectors.unread_reminders(user=user) if inbox else [],
+            "reminders": _reminder_links(user) if inbox else [],
             "extensions": selectors.pending_extensions(user=user) if inbox else [],
             "now": timezone.now(),
         },
     )
+
+
+def _reminder_links(user) -> list:
+    """Unread reminders, each linking where its reader can do something about it: the task
+    for those who may act on it, the case for a leader or party who follows it up, the 督办
+    list for the joint-meeting office."""
+    reminders = list(selectors.unread_reminders(user=user))
+    visible = set(
+        Case.objects.filter(
+            selectors.visible_cases_q(user), pk__in=[r.case_task.case_id for r in reminders]
+        ).values_list("pk", flat=True)
+    )
+    for reminder in reminders:
+        task = reminder.case_task.task
+        if may_act_on_task(user, task):
+            reminder.url = reverse("cases:task", args=[task.pk])
+        elif reminder.case_task.case_id in visible:
+            reminder.url = reverse("cases:detail", args=[reminder.case_task.case_id])
+        else:
+            reminder.url = reverse("cases:supervision")
+    return reminders
 
 
 @require_POST

@@ -70,7 +70,7 @@ def meeting_todos(user) -> list[Todo]:
     minutes, completions to check and personnel changes to record; for the convenor, agendas
     and minutes to approve. A fixed number of queries, whatever the number of meetings."""
     from agencies.access import Ability, can
-    from meetings.access import is_office
+    from meetings.access import is_office, may_revise_topic, may_take_step, resolution_actions
     from meetings.models import (
         Meeting,
         MinutesComment,
@@ -89,7 +89,11 @@ def meeting_todos(user) -> list[Todo]:
     def meeting_url(pk, name="meeting"):
         return reverse(f"meetings:{name}", args=[pk])
 
-    seats = Participant.objects.filter(agency_id=agency_id).select_related("meeting")
+    def may(meeting, step, seat=None) -> bool:
+        # the queries below find the candidates; the step's one rule (meetings.access) decides
+        return may_take_step(user, meeting, step, seat, seat_known=True)
+
+    seats = Participant.objects.filter(agency_id=agency_id).select_related("meeting__body")
     if can(user, Ability.SUBMIT_TOPIC):
         now = timezone.now()
         for seat in seats.filter(
@@ -98,6 +102,8 @@ def meeting_todos(user) -> list[Todo]:
             topics=Participant.Topics.PENDING,
             items_only=False,
         ):
+            if not may(seat.meeting, "submit_topic", seat):
+                continue
             todos.append(
                 Todo(
                     _("Submit topics, or answer that there are none"),
@@ -110,7 +116,9 @@ def meeting_todos(user) -> list[Todo]:
             agency_id=agency_id,
             status=Topic.Status.RETURNED,
             meeting__status=Meeting.Status.COLLECTING,
-        ).select_related("meeting"):
+        ).select_related("meeting__body"):
+            if not may_revise_topic(user, topic, topic.meeting):
+                continue
             todos.append(
                 Todo(
                     _("Revise the returned topic"),
@@ -123,6 +131,8 @@ def meeting_todos(user) -> list[Todo]:
         for seat in seats.filter(
             meeting__status=Meeting.Status.MINUTES_COMMENTS, items_only=False
         ).exclude(meeting__in=commented):
+            if not may(seat.meeting, "comment_minutes", seat):
+                continue
             todos.append(
                 Todo(
                     _("Comment on the draft minutes"),
@@ -137,6 +147,8 @@ def meeting_todos(user) -> list[Todo]:
             meeting__rsvp_due__gt=timezone.now(),
             reply=Participant.Reply.PENDING,
         ):
+            if not may(seat.meeting, "reply", seat):
+                continue
             todos.append(
                 Todo(
                     _("Reply to the meeting notice"),
@@ -149,6 +161,8 @@ def meeting_todos(user) -> list[Todo]:
         for resolution in Resolution.objects.filter(
             lead_agency_id=agency_id, status=Resolution.Status.OPEN
         ).select_related("meeting"):
+            if "report" not in resolution_actions(user, resolution):
+                continue
             todos.append(
                 Todo(
                     _("Report on the resolution your unit leads"),
@@ -158,14 +172,20 @@ def meeting_todos(user) -> list[Todo]:
                 )
             )
     if is_office(user, body):
-        todos += _office_todos(body, meeting_url)
+        todos += _office_todos(user, body, meeting_url, may)
     if can(user, Ability.APPROVE_AGENDA):
         for meeting in Meeting.objects.filter(body=body, status=Meeting.Status.AGENDA_APPROVAL):
+            meeting.body = body
+            if not may(meeting, "approve_agenda"):
+                continue
             todos.append(
                 Todo(_("Approve the agenda"), meeting.title, meeting_url(meeting.pk, "approve"))
             )
     if can(user, Ability.APPROVE_MINUTES):
         for meeting in Meeting.objects.filter(body=body, status=Meeting.Status.MINUTES_APPROVAL):
+            meeting.body = body
+            if not may(meeting, "approve_minutes"):
+                continue
             todos.append(
                 Todo(
                     _("Approve the minutes"),
@@ -196,9 +216,10 @@ def _due_key(todo: Todo):
     return (0, moment.isoformat())
 
 
-def _office_todos(body, meeting_url) -> list[Todo]:
+def _office_todos(user, body, meeting_url, may) -> list[Todo]:
     from django.db.models import Count, Q
 
+    from meetings.access import resolution_actions
     from meetings.models import Meeting, Resolution, Topic
 
     todos = []
@@ -210,13 +231,15 @@ def _office_todos(body, meeting_url) -> list[Todo]:
         status__in=[Meeting.Status.MINUTES_ISSUED, Meeting.Status.CANCELLED]
     ):
         status = meeting.status
-        if status in (Meeting.Status.COLLECTING, Meeting.Status.AGENDA) and meeting.to_screen:
+        meeting.body = body
+        if meeting.to_screen and may(meeting, "screen"):
             todos.append(
                 Todo(_("Screen the submitted topics"), meeting.title, meeting_url(meeting.pk))
             )
-        if status == Meeting.Status.AGENDA or (
-            status == Meeting.Status.COLLECTING and meeting.topics_due <= now
-        ):
+        if (
+            status == Meeting.Status.AGENDA
+            or (status == Meeting.Status.COLLECTING and meeting.topics_due <= now)
+        ) and may(meeting, "screen"):  # drafting the agenda is screening and ordering
             todos.append(
                 Todo(
                     _("Draft the agenda and send it to the convenor"),
@@ -224,7 +247,7 @@ def _office_todos(body, meeting_url) -> list[Todo]:
                     meeting_url(meeting.pk),
                 )
             )
-        if status == Meeting.Status.NOTIFIED and meeting.starts_at <= now:
+        if status == Meeting.Status.NOTIFIED and may(meeting, "attendance"):
             todos.append(
                 Todo(
                     _("Record attendance"),
@@ -233,15 +256,18 @@ def _office_todos(body, meeting_url) -> list[Todo]:
                     meeting.starts_at,
                 )
             )
-        if status == Meeting.Status.HELD or (
-            status == Meeting.Status.MINUTES_COMMENTS and meeting.comments_due <= now
-        ):
+        if (
+            status == Meeting.Status.HELD
+            or (status == Meeting.Status.MINUTES_COMMENTS and meeting.comments_due <= now)
+        ) and may(meeting, "draft_minutes"):
             todos.append(
                 Todo(_("Draft the minutes"), meeting.title, meeting_url(meeting.pk, "minutes"))
             )
     for resolution in Resolution.objects.filter(
         meeting__body=body, status=Resolution.Status.REPORTED
-    ).select_related("meeting", "lead_agency"):
+    ).select_related("meeting__body", "lead_agency"):
+        if "verify" not in resolution_actions(user, resolution):
+            continue
         todos.append(
             Todo(
                 _("Check a reported completion"),

@@ -19,14 +19,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import Ability, can
+from agencies.access import Ability
 from audit.services import lazy_summary, record_event
 from cases.selectors import visible_cases_q
 from cases.uploads import store_upload
 from documents.content import chinese_date
 from documents.services import document_issue
 from meetings import papers
-from meetings.access import is_office
+from meetings.access import (
+    is_office,
+    require,
+    require_step,
+    resolution_refusal,
+    topic_revision_refusal,
+)
 from meetings.ics import meeting_ics
 from meetings.mail import mail_units
 from meetings.models import Meeting, MeetingFile, Participant, Topic, TopicCase
@@ -182,27 +188,11 @@ def send_call_for_topics(meeting_id: int) -> int:
 
 
 def _participant(user, meeting) -> Participant | None:
-    """The unit's seat for submitting topics. Units submit while the call is open; while an
-    agenda is drafted only the office adds topics (for any unit taking part)."""
-    participant = meeting.participants.filter(agency_id=user.agency_id).first()
-    if meeting.status == Meeting.Status.AGENDA:
-        if not is_office(user, meeting.body):
-            raise ValidationError(_("This meeting is not collecting topics."))
-        return participant
-    if participant is None or participant.items_only or not can(user, Ability.SUBMIT_TOPIC):
-        raise PermissionDenied
-    return participant
-
-
-def _check_topics_open(meeting):
-    if meeting.status == Meeting.Status.AGENDA:
-        return  # the office adds topics while drafting the agenda
-    if meeting.status != Meeting.Status.COLLECTING:
-        raise ValidationError(_("This meeting is not collecting topics."))
-    if meeting.topics_due and timezone.now() > meeting.topics_due:
-        raise ValidationError(
-            _("The call for topics closed on %(due)s.") % {"due": _local(meeting.topics_due)}
-        )
+    """The unit's seat for submitting topics (meetings.access STEPS["submit_topic"]): units
+    submit while the call is open; while an agenda is drafted only the office adds topics (for
+    any unit taking part)."""
+    require_step(user, meeting, "submit_topic")
+    return meeting.participants.filter(agency_id=user.agency_id).first()
 
 
 def _check_topic_text(*, user, title, background, cases):
@@ -234,7 +224,6 @@ def topic_submit(
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         participant = _participant(user, meeting)
-        _check_topics_open(meeting)
         _check_topic_text(user=user, title=title, background=background, cases=cases)
         agency = user.agency
         if presenting is not None and presenting.pk != user.agency_id:
@@ -289,13 +278,7 @@ def topic_revise(
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=topic.meeting_id)
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
-        if topic.agency_id != user.agency_id or not can(user, Ability.SUBMIT_TOPIC):
-            raise PermissionDenied
-        if topic.status not in (Topic.Status.SUBMITTED, Topic.Status.RETURNED):
-            raise ValidationError(_("Only a topic not yet screened, or returned, can be revised."))
-        _check_topics_open(meeting)
-        if meeting.status != Meeting.Status.COLLECTING:
-            raise ValidationError(_("This meeting is not collecting topics."))
+        require(topic_revision_refusal(user, topic, meeting))
         _check_topic_text(user=user, title=title, background=background, cases=())
         was = topic.status
         topic.title, topic.background = title.strip(), background.strip()
@@ -321,10 +304,8 @@ def topics_none(*, user, meeting: Meeting) -> Participant:
     """A unit answers the call: no topics this time."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        participant = _participant(user, meeting)
-        if participant is None or meeting.status != Meeting.Status.COLLECTING:
-            raise ValidationError(_("This meeting is not collecting topics."))
-        _check_topics_open(meeting)
+        require_step(user, meeting, "no_topics")
+        participant = meeting.participants.get(agency_id=user.agency_id)
         if meeting.topics.filter(agency_id=user.agency_id).exclude(status="merged").exists():
             raise ValidationError(_("Your unit has already submitted topics."))
         participant.topics = Participant.Topics.NONE
@@ -350,9 +331,7 @@ def topic_screen(*, user, topic: Topic, action: str, note: str = "", merge_into=
     """The office screens a topic: onto the agenda, back for revision, deferred, or merged."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=topic.meeting_id)
-        _require_office(user, meeting.body)
-        if meeting.status not in (Meeting.Status.COLLECTING, Meeting.Status.AGENDA):
-            raise ValidationError(_("The agenda of this meeting is no longer being drafted."))
+        require_step(user, meeting, "screen")
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
         if action not in SCREENING:
             raise ValidationError(_("Unknown action."))
@@ -393,9 +372,7 @@ def agenda_submit(*, user, meeting: Meeting, items: list[tuple[Topic, int, int]]
     the convenor."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        _require_office(user, meeting.body)
-        if meeting.status not in (Meeting.Status.COLLECTING, Meeting.Status.AGENDA):
-            raise ValidationError(_("The agenda of this meeting is no longer being drafted."))
+        require_step(user, meeting, "submit_agenda")
         accepted = set(
             meeting.topics.filter(status=Topic.Status.ACCEPTED).values_list("pk", flat=True)
         )
@@ -486,10 +463,7 @@ def agenda_approve(
     agenda to the office with a note."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if not can(user, Ability.APPROVE_AGENDA):
-            raise PermissionDenied
-        if meeting.status != Meeting.Status.AGENDA_APPROVAL:
-            raise ValidationError(_("This agenda is not awaiting approval."))
+        require_step(user, meeting, "approve_agenda")
         if not approve:
             return _return_to_office(
                 user=user,
@@ -631,9 +605,7 @@ def meeting_reschedule(
     SEQUENCE, so calendars replace the earlier one."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        _require_office(user, meeting.body)
-        if meeting.status != Meeting.Status.NOTIFIED:
-            raise ValidationError(_("Only a notified meeting that has not been held can be moved."))
+        require_step(user, meeting, "reschedule")
         if not reason.strip():
             raise ValidationError(_("Say why the meeting is changed."))
         _check_schedule(starts_at, ends_at, rsvp_due)
@@ -667,9 +639,7 @@ def meeting_reschedule(
 def meeting_cancel(*, user, meeting: Meeting, reason: str) -> Meeting:
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        _require_office(user, meeting.body)
-        if meeting.status in (Meeting.Status.MINUTES_ISSUED, Meeting.Status.CANCELLED):
-            raise ValidationError(_("This meeting can no longer be cancelled."))
+        require_step(user, meeting, "cancel")
         if not reason.strip():
             raise ValidationError(_("Say why the meeting is cancelled."))
         notified = meeting.starts_at is not None
@@ -696,16 +666,8 @@ def rsvp(*, user, meeting: Meeting, reply: str, attendees: str = "", leave_reaso
     """A unit's reply to the notice (参会回执), by the deadline."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        participant = meeting.participants.filter(agency_id=user.agency_id).first()
-        if participant is None or not can(user, Ability.RSVP_MEETING):
-            raise PermissionDenied
-        if meeting.status != Meeting.Status.NOTIFIED:
-            raise ValidationError(_("This meeting is not collecting replies."))
-        if timezone.now() > meeting.rsvp_due:
-            raise ValidationError(
-                _("Replies were due by %(due)s; call the office.")
-                % {"due": _local(meeting.rsvp_due)}
-            )
+        require_step(user, meeting, "reply")
+        participant = meeting.participants.get(agency_id=user.agency_id)
         if reply in (Participant.Reply.ATTENDING, Participant.Reply.SUBSTITUTE):
             if not attendees.strip():
                 raise ValidationError(_("Say who attends (name and position)."))
@@ -740,11 +702,7 @@ def attendance_record(*, user, meeting: Meeting, attendance: dict[int, str]) -> 
     """On the day the office records who was present, on leave or observing (出席/请假/列席)."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        _require_office(user, meeting.body)
-        if meeting.status not in (Meeting.Status.NOTIFIED, Meeting.Status.HELD):
-            raise ValidationError(_("Attendance is recorded for a notified meeting."))
-        if meeting.starts_at > timezone.now():
-            raise ValidationError(_("The meeting has not started yet."))
+        require_step(user, meeting, "attendance")
         participants = {p.pk: p for p in meeting.participants.all()}
         if set(attendance) != set(participants):
             raise ValidationError(_("Record every unit's attendance."))
@@ -771,9 +729,7 @@ def minutes_draft(*, user, meeting: Meeting, text: str, resolutions: list[dict])
 
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        _require_office(user, meeting.body)
-        if meeting.status not in (Meeting.Status.HELD, Meeting.Status.MINUTES_COMMENTS):
-            raise ValidationError(_("Minutes are drafted after the meeting is held."))
+        require_step(user, meeting, "draft_minutes")
         if not text.strip():
             raise ValidationError(_("Write the minutes."))
         held_on = timezone.localtime(meeting.starts_at).date()
@@ -833,9 +789,7 @@ def minutes_for_comments(*, user, meeting: Meeting, comments_due) -> Meeting:
     """Optional: the draft goes to the participating units for comments by a deadline."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        _require_office(user, meeting.body)
-        if meeting.status != Meeting.Status.HELD or not meeting.minutes_text:
-            raise ValidationError(_("Draft the minutes first."))
+        require_step(user, meeting, "send_for_comments")
         if comments_due is None or comments_due <= timezone.now():
             raise ValidationError(_("The deadline for comments must be in the future."))
         meeting.status, meeting.comments_due = Meeting.Status.MINUTES_COMMENTS, comments_due
@@ -856,15 +810,7 @@ def minutes_comment(*, user, meeting: Meeting, body: str):
 
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        seat = meeting.participants.filter(agency_id=user.agency_id).first()
-        if seat is None or seat.items_only or not can(user, Ability.SUBMIT_TOPIC):
-            raise PermissionDenied
-        if meeting.status != Meeting.Status.MINUTES_COMMENTS:
-            raise ValidationError(_("The minutes are not out for comments."))
-        if timezone.now() > meeting.comments_due:
-            raise ValidationError(
-                _("Comments were due by %(due)s.") % {"due": _local(meeting.comments_due)}
-            )
+        require_step(user, meeting, "comment_minutes")
         if not body.strip():
             raise ValidationError(_("Write something first."))
         comment = MinutesComment.objects.create(
@@ -887,11 +833,7 @@ def minutes_comment(*, user, meeting: Meeting, body: str):
 def minutes_submit(*, user, meeting: Meeting) -> Meeting:
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        _require_office(user, meeting.body)
-        if meeting.status not in (Meeting.Status.HELD, Meeting.Status.MINUTES_COMMENTS):
-            raise ValidationError(_("Draft the minutes first."))
-        if not meeting.minutes_text:
-            raise ValidationError(_("Draft the minutes first."))
+        require_step(user, meeting, "submit_minutes")
         meeting.status = Meeting.Status.MINUTES_APPROVAL
         meeting.save(update_fields=["status"])
         _audit(
@@ -910,10 +852,7 @@ def minutes_approve(*, user, meeting: Meeting, approve: bool, note: str = "") ->
     resolutions go to their lead units; or returns them to the office."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if not can(user, Ability.APPROVE_MINUTES):
-            raise PermissionDenied
-        if meeting.status != Meeting.Status.MINUTES_APPROVAL:
-            raise ValidationError(_("These minutes are not awaiting approval."))
+        require_step(user, meeting, "approve_minutes")
         if not approve:
             return _return_to_office(
                 user=user,
@@ -1009,10 +948,7 @@ def resolution_report(*, user, resolution, body: str, completion: bool, files=()
 
     with transaction.atomic():
         resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
-        if user.agency_id != resolution.lead_agency_id or not can(user, Ability.REPORT_RESOLUTION):
-            raise PermissionDenied
-        if resolution.status != Resolution.Status.OPEN:
-            raise ValidationError(_("This resolution is not open for reports."))
+        require(resolution_refusal(user, resolution, "report"))
         if not body.strip():
             raise ValidationError(_("Describe the progress or what was done."))
         files = list(files)
@@ -1062,9 +998,7 @@ def resolution_verify(*, user, resolution, accept: bool, note: str = ""):
 
     with transaction.atomic():
         resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
-        _require_office(user, resolution.meeting.body)
-        if resolution.status != Resolution.Status.REPORTED:
-            raise ValidationError(_("No completion is awaiting your check."))
+        require(resolution_refusal(user, resolution, "verify"))
         if not accept and not note.strip():
             raise ValidationError(_("Say what is still missing."))
         report = resolution.reports.filter(is_completion=True, verified_at__isnull=True).last()

@@ -34,8 +34,14 @@ from meetings.access import (
     can_view_body_document,
     can_view_meeting_papers,
     is_office,
+    may_revise_topic,
+    meeting_actions,
+    resolution_actions,
+    resolution_refusal,
     seat_of,
     sees_all_meetings,
+    step_refusal,
+    topic_revision_refusal,
     visible_meetings,
     visible_resolutions,
     visible_topics,
@@ -73,6 +79,19 @@ def _post_and_return(request, meeting, action, success):
     else:
         messages.success(request, success)
     return redirect("meetings:meeting", meeting.pk)
+
+
+def _gate(request, meeting, step, refusal=None):
+    """The page of a step (meetings.access STEPS): a 404 when it is never this user's; when it
+    is theirs but not the moment (a stale link), back to the meeting saying why — a POST goes
+    on to the service, which refuses with the same reason in the form. None: go ahead."""
+    theirs, why_not = refusal or step_refusal(request.user, meeting, step)
+    if not theirs:
+        raise Http404
+    if why_not and request.method != "POST":
+        messages.info(request, why_not)
+        return redirect("meetings:meeting", meeting.pk)
+    return None
 
 
 def meeting_documents(meeting):
@@ -168,7 +187,7 @@ def meeting_detail(request, pk: int):
         Participant,
         [p.pk for p in meeting.participants.all() if reads_all or p.agency_id == user.agency_id],
     )
-    collecting = status == Meeting.Status.COLLECTING
+    actions = meeting_actions(user, meeting, mine, seat_known=True)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -185,15 +204,9 @@ def meeting_detail(request, pk: int):
             "sees_notes": sees_all,
             "documents": documents,
             "letters": letters,
-            "may_submit": bool(
-                mine and not items_only and can(user, Ability.SUBMIT_TOPIC) and collecting
-            )
-            or (office and status == Meeting.Status.AGENDA),
-            "may_edit_topics": collecting and can(user, Ability.SUBMIT_TOPIC),
-            "may_reply": bool(
-                mine and can(user, Ability.RSVP_MEETING) and status == Meeting.Status.NOTIFIED
-            ),
-            "screening": office and status in (Meeting.Status.COLLECTING, Meeting.Status.AGENDA),
+            "actions": actions,
+            "revisable": {t.pk for t in topics if may_revise_topic(user, t, meeting)},
+            "screening": "screen" in actions,
             "screen_form": forms.ScreenForm(meeting=meeting),
             "resolutions": resolutions,
             "comments": meeting.comments.select_related("author", "agency")
@@ -258,8 +271,8 @@ def meeting_open(request):
 @once_per_submission
 def topic_new(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    if not (can(request.user, Ability.SUBMIT_TOPIC) or is_office(request.user, meeting.body)):
-        raise Http404  # the auditor, a leader: nobody who may submit a topic
+    if stop := _gate(request, meeting, "submit_topic"):
+        return stop
     cases = Case.objects.filter(visible_cases_q(request.user)).order_by("-registered_at")
     presenting = None
     if is_office(request.user, meeting.body) and meeting.status == Meeting.Status.AGENDA:
@@ -300,8 +313,10 @@ def topic_new(request, pk: int):
 def topic_edit(request, pk: int, topic_pk: int):
     meeting = access_meeting(request.user, pk)
     topic = meeting.topics.filter(pk=topic_pk, agency_id=request.user.agency_id).first()
-    if topic is None or not can(request.user, Ability.SUBMIT_TOPIC):
+    if topic is None:
         raise Http404
+    if stop := _gate(request, meeting, None, topic_revision_refusal(request.user, topic, meeting)):
+        return stop
     form = forms.TopicEditForm(
         request.POST or None,
         request.FILES or None,
@@ -348,8 +363,9 @@ def topics_none(request, pk: int):
 def topic_screen(request, pk: int, topic_pk: int):
     meeting = access_meeting(request.user, pk)
     topic = meeting.topics.filter(pk=topic_pk).first()
-    if topic is None or not is_office(request.user, meeting.body):
+    if topic is None:
         raise Http404
+    _gate(request, meeting, "screen")
     form = forms.ScreenForm(request.POST, meeting=meeting)
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
@@ -373,8 +389,7 @@ def topic_screen(request, pk: int, topic_pk: int):
 @login_required
 def agenda_submit(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    if not is_office(request.user, meeting.body):
-        raise Http404
+    _gate(request, meeting, "submit_agenda")
 
     def action():
         items = []
@@ -400,8 +415,8 @@ def agenda_submit(request, pk: int):
 @once_per_submission
 def agenda_approve(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    if not can(request.user, Ability.APPROVE_AGENDA):
-        raise Http404
+    if stop := _gate(request, meeting, "approve_agenda"):
+        return stop
     agenda = list(
         meeting.topics.filter(status=Topic.Status.ACCEPTED)
         .select_related("agency")
@@ -445,8 +460,8 @@ def agenda_approve(request, pk: int):
 @once_per_submission
 def meeting_reschedule(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    if not is_office(request.user, meeting.body):
-        raise Http404
+    if stop := _gate(request, meeting, "reschedule"):
+        return stop
     form = forms.RescheduleForm(
         request.POST or None,
         initial={
@@ -482,9 +497,9 @@ def meeting_reschedule(request, pk: int):
 @login_required
 def meeting_rsvp(request, pk: int):
     meeting = access_meeting(request.user, pk)
+    if stop := _gate(request, meeting, "reply"):
+        return stop
     participant = seat_of(request.user, meeting)
-    if participant is None or not can(request.user, Ability.RSVP_MEETING):
-        raise Http404
     form = forms.RsvpForm(
         request.POST or None,
         initial={
@@ -515,8 +530,8 @@ def meeting_rsvp(request, pk: int):
 @once_per_submission
 def meeting_cancel(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    if not is_office(request.user, meeting.body):
-        raise Http404
+    if stop := _gate(request, meeting, "cancel"):
+        return stop
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
 
@@ -566,8 +581,8 @@ def file_download(request, pk: int):
 @login_required
 def attendance(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    if not is_office(request.user, meeting.body):
-        raise Http404
+    if stop := _gate(request, meeting, "attendance"):
+        return stop
     participants = list(meeting.participants.select_related("agency"))
     error = ""
     if request.method == "POST":
@@ -590,8 +605,8 @@ def attendance(request, pk: int):
 @login_required
 def minutes(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    if not is_office(request.user, meeting.body):
-        raise Http404
+    if stop := _gate(request, meeting, "draft_minutes"):
+        return stop
     agenda = meeting.topics.filter(status=Topic.Status.ACCEPTED).order_by("order", "pk")
     linked = TopicCase.objects.filter(topic__in=agenda).values("case_id")
     cases = Case.objects.filter(visible_cases_q(request.user)).filter(
@@ -659,16 +674,9 @@ def minutes_comments(request, pk: int):
     """The office sends the draft out for comments; the units taking part comment."""
     meeting = access_meeting(request.user, pk)
     office = is_office(request.user, meeting.body)
-    if not office:
-        # units read the draft only while it is out for their comments
-        seat = seat_of(request.user, meeting)
-        if (
-            seat is None
-            or seat.items_only
-            or not can(request.user, Ability.SUBMIT_TOPIC)
-            or meeting.status != Meeting.Status.MINUTES_COMMENTS
-        ):
-            raise Http404
+    # the office sends the draft out; units read it only while it is out for their comments
+    if stop := _gate(request, meeting, "send_for_comments" if office else "comment_minutes"):
+        return stop
     form = (forms.CommentsDueForm if office else forms.CommentForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
 
@@ -701,8 +709,8 @@ def minutes_comments(request, pk: int):
 @once_per_submission
 def minutes_approve(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    if not can(request.user, Ability.APPROVE_MINUTES):
-        raise Http404
+    if stop := _gate(request, meeting, "approve_minutes"):
+        return stop
     form = forms.DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
 
@@ -781,10 +789,11 @@ def resolution_list(request):
 @once_per_submission
 def resolution_detail(request, pk: int):
     resolution = access_resolution(request.user, pk)
-    office = is_office(request.user, resolution.meeting.body)
-    lead = resolution.lead_agency_id == request.user.agency_id and can(
-        request.user, Ability.REPORT_RESOLUTION
-    )
+    # the lead unit reports, the office checks (meetings.access.resolution_refusal); a POST of
+    # either is refused in the form with the reason when it is no longer the moment
+    lead = resolution_refusal(request.user, resolution, "report")[0]
+    office = resolution_refusal(request.user, resolution, "verify")[0]
+    actions = resolution_actions(request.user, resolution)
     report_form = forms.ReportForm(
         request.POST if "body" in request.POST else None, request.FILES or None
     )
@@ -838,8 +847,8 @@ def resolution_detail(request, pk: int):
                 "author", "agency", "verified_by"
             ).prefetch_related("files"),
             "cooperating": resolution.cooperating.all(),
-            "report_form": report_form if lead and resolution.status == "open" else None,
-            "verify_form": verify_form if office and resolution.status == "reported" else None,
+            "report_form": report_form if "report" in actions or report_form.is_bound else None,
+            "verify_form": verify_form if "verify" in actions or verify_form.is_bound else None,
             "today": timezone.localdate(),
         },
     )
