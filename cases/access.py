@@ -180,6 +180,12 @@ def actionable_tasks_q(user) -> Q:
     )
 
 
+def can_supervise(user) -> bool:
+    """The joint-meeting office follows up overdue tasks of every agency (督办): it sees the
+    督办 list and urges the holders (催办)."""
+    return can(user, Ability.RUN_MEETINGS)
+
+
 def can_withdraw(user, referral: Referral) -> bool:
     """The leader of the agency that sent a referral (or that originated the case) may
     withdraw it while it is open — never the receiver."""

@@ -457,7 +457,13 @@ class TaskFilterForm(forms.Form):
     due = forms.ChoiceField(
         label=_("Due"),
         required=False,
-        choices=[("", _("Any time")), ("overdue", _("Overdue")), ("today", _("Due today"))],
+        choices=[
+            ("", _("Any time")),
+            ("overdue", _("Overdue")),
+            ("today", _("Due today")),
+            ("soon", _("Due within 3 working days")),
+            ("supervised", _("Under supervision (督办)")),
+        ],
     )
     channel = forms.ChoiceField(
         label=_("Referral type"),

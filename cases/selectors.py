@@ -1,6 +1,8 @@
 """Reads of cases and their tasks, always through what the user's agency may see."""
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, Value, When
+from datetime import datetime
+
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value, When
 from django.db.models import Case as CaseWhen
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -124,14 +126,41 @@ def archive(*, user):
     return _case_human_tasks().filter(owner=user, status=STATUS.DONE).order_by("-finished")
 
 
+def due_windows(now=None) -> dict:
+    """The moments the lists and the dashboard count against: now, the end of today, and the
+    end of the third working day from today (Chinese working days, workflow.calendar)."""
+    from workflow.calendar import END_OF_DAY, WorkingCalendar
+
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    third = WorkingCalendar().add_working_days(today, 3)
+    return {
+        "now": now,
+        "end_of_today": timezone.make_aware(datetime.combine(today, END_OF_DAY)),
+        "end_of_soon": timezone.make_aware(datetime.combine(third, END_OF_DAY)),
+    }
+
+
+def due_q(due: str, windows: dict) -> Q:
+    """Overdue, due today, or due within 3 working days (after today); 督办 by escalation."""
+    return {
+        "overdue": Q(case_task__due_at__lt=windows["now"]),
+        "today": Q(
+            case_task__due_at__gte=windows["now"], case_task__due_at__lte=windows["end_of_today"]
+        ),
+        "soon": Q(
+            case_task__due_at__gt=windows["end_of_today"],
+            case_task__due_at__lte=windows["end_of_soon"],
+        ),
+        "supervised": Q(case_task__escalation=CaseTask.Escalation.SUPERVISED),
+    }.get(due, Q())
+
+
 def filter_tasks(tasks, *, due="", channel="", source="", agency=None):
-    """The inbox/queue/archive filters: overdue or due today, referral type, source, agency."""
-    now = timezone.now()
-    if due == "overdue":
-        tasks = tasks.filter(case_task__due_at__lt=now)
-    elif due == "today":
-        end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
-        tasks = tasks.filter(case_task__due_at__gte=now, case_task__due_at__lte=end_of_day)
+    """The inbox/archive filters: overdue, due today or within 3 working days, 督办, referral
+    type, source, agency."""
+    if due:
+        tasks = tasks.filter(due_q(due, due_windows()))
     if channel:
         tasks = tasks.filter(case_task__referral__channel=channel)
     if source:
@@ -230,3 +259,19 @@ def next_extension(referral: Referral) -> str | None:
         return None
     approved = referral.extensions.filter(status="approved").count()
     return EXTENSION_STEPS[approved] if approved < len(EXTENSION_STEPS) else None
+
+
+def task_counts(*, user) -> dict:
+    """The dashboard's counts of my tasks (those I may act on): overdue, due today, due within
+    3 working days, under 督办, and all — one aggregate query."""
+    from cases.access import actionable_tasks_q
+
+    windows = due_windows()
+    tasks = Task.objects.filter(flow_task_type="HUMAN").filter(actionable_tasks_q(user))
+    return tasks.aggregate(
+        overdue=Count("pk", filter=due_q("overdue", windows)),
+        today=Count("pk", filter=due_q("today", windows)),
+        soon=Count("pk", filter=due_q("soon", windows)),
+        supervised=Count("pk", filter=due_q("supervised", windows)),
+        total=Count("pk"),
+    )

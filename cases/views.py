@@ -28,6 +28,7 @@ from cases.access import (
     access_referral,
     access_task,
     can_request_extension,
+    can_supervise,
     can_withdraw,
     case_actions,
     commentable_referrals,
@@ -176,7 +177,8 @@ def reminders_read(request):
 @login_required
 def supervision_list(request):
     """督办: tasks overdue past the leader's reminder, for the joint-meeting office."""
-    require(request.user, Ability.RUN_MEETINGS)
+    if not can_supervise(request.user):
+        raise PermissionDenied
     return render(
         request,
         "cases/supervision_list.html",

@@ -1,30 +1,45 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from agencies.access import abilities_of, is_system_admin, roles_of
+from agencies.access import Ability, abilities_of, can, is_system_admin, roles_of
 from agencies.models import Role
+
+URGENT = 5
 
 
 @require_safe
 @login_required
 def home(request):
-    """Who you are, your agency and roles, and the applications you can use."""
+    """The work dashboard: what is mine and how urgent (counts in red), the most urgent tasks
+    with their deadlines, for leaders what waits for their approval, for the joint-meeting
+    office the open 督办, and everyone's meeting steps; then the applications."""
+    from cases import selectors as cases
+    from cases.access import can_supervise
+    from meetings.selectors import meeting_todos
+    from workflow.flows import CaseFlow
+
     site = request.resolver_match.site
     user = request.user
     roles = [role for role in Role if role in roles_of(user)]
-    from cases import selectors as cases
-    from meetings.selectors import meeting_todos
-
+    mine = cases.inbox(user=user, scope="mine")
+    leader = can(user, Ability.APPROVE_CASE)
+    office = can_supervise(user)
     return render(
         request,
         "xietong/home.html",
         {
             "roles": roles,
-            "inbox_count": cases.inbox(user=user, scope="mine").count(),
+            "counts": cases.task_counts(user=user),
+            "urgent": list(mine[:URGENT]),
+            "approvals": list(mine.filter(flow_task=CaseFlow.approve)[:URGENT]) if leader else [],
+            "extensions": list(cases.pending_extensions(user=user)[:URGENT]) if leader else [],
+            "supervised": cases.supervised_tasks().count() if office else None,
             "meeting_todos": meeting_todos(user),
             "applications": site.applications_for(user),
             "is_system_admin": is_system_admin(user),
             "has_abilities": bool(abilities_of(user)),
+            "now": timezone.now(),
         },
     )

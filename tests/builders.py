@@ -104,3 +104,59 @@ def schedule(days_ahead=10) -> dict:
 
 def case_url(case) -> str:
     return reverse("cases:detail", args=[case.pk])
+
+
+def registered_case(world, title="测试案件", officer="yb_officer"):
+    """A clue registered by a 医保 officer through the service (awaiting the leader)."""
+    from decimal import Decimal
+
+    from cases import services
+
+    return services.case_register(
+        user=world[officer],
+        subjects=[],
+        files=[],
+        data={
+            "title": title,
+            "source": "routine",
+            "violation_types": [],
+            "suspected_amount": Decimal("1000.00"),
+            "description": "测试",
+            "confidentiality": "internal",
+            "informant": "",
+        },
+    )
+
+
+def open_task(case, name, referral=None):
+    """The open human task `name` of a case (of one referral's branch, if given)."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    return next(
+        t
+        for t in Task.objects.filter(
+            process__caseprocess__case=case,
+            flow_task_type="HUMAN",
+            status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        )
+        if t.flow_task.name == name
+        and (referral is None or t.data.get("referral_id") == referral.pk)
+    )
+
+
+def referred(world, agencies, to, title="测试案件"):
+    """A case the 医保 leader referred to the agencies named (short names) — administrative."""
+    from cases import services
+
+    case = registered_case(world, title)
+    services.case_decide(
+        task=open_task(case, "approve"),
+        user=world["yb_leader"],
+        decision="refer",
+        referrals=[
+            {"to_agency": agencies[name], "channel": "administrative", "summary": "请处理"}
+            for name in ([to] if isinstance(to, str) else to)
+        ],
+    )
+    return case
