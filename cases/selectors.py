@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models import Case as CaseWhen
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -12,6 +12,8 @@ from agencies.access import Ability, can
 from agencies.models import Agency
 from cases.models import Case, Referral
 from workflow.models import CaseTask, Reminder
+
+OPEN = [STATUS.NEW, STATUS.ASSIGNED]  # an open human task
 
 
 # The flow's gateways read the database, not the process's cached case object: the service
@@ -61,13 +63,72 @@ def visible_cases_q(user) -> Q:
     return Q(agency_id=user.agency_id) | Q(Exists(referrals))
 
 
-def case_list(*, user, status: str = "", query: str = ""):
+CASE_ORDER = {
+    "registered": ("registered_at", "pk"),
+    "number": ("number",),
+    "title": ("title", "pk"),
+    "status": ("status", "pk"),
+    "due": ("next_due", "pk"),
+    "holder": ("next_agency", "pk"),
+}
+
+
+def _current_steps(user):
+    """The open steps of a case that `user` may know of: the case's own, and those of the
+    referrals they see (a 纪委监委 branch stays in its compartment)."""
+    return CaseTask.objects.filter(case=OuterRef("pk"), task__status__in=OPEN).filter(
+        Q(referral__isnull=True)
+        | Q(referral__in=Referral.objects.filter(visible_referrals_q(user)).values("pk"))
+    )
+
+
+def case_list(*, user, status: str = "", query: str = "", sort: str = "-registered"):
+    """The cases a user sees, with the next step due: when (next_due) and at which agency
+    (next_agency) — sortable by number, title, status, registration, due time and holder."""
     cases = Case.objects.filter(visible_cases_q(user))
     if status:
         cases = cases.filter(status=status)
     if query:
         cases = cases.filter(Q(number__icontains=query) | Q(title__icontains=query))
-    return cases.select_related("agency").order_by("-registered_at")
+    steps = _current_steps(user).order_by("due_at", "pk")
+    cases = cases.annotate(
+        next_due=Subquery(steps.values("due_at")[:1]),
+        next_agency=Subquery(steps.values("agency__short_name")[:1]),
+    )
+    key = sort.lstrip("-")
+    fields = CASE_ORDER.get(key, CASE_ORDER["registered"])
+    descending = sort.startswith("-") if key in CASE_ORDER else True
+    order = [
+        (F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True))
+        for name in fields
+    ]
+    return cases.select_related("agency").order_by(*order)
+
+
+def case_status_counts(*, user, query: str = "") -> dict:
+    """How many visible cases are in each status (the list's tabs), one grouped query."""
+    cases = Case.objects.filter(visible_cases_q(user))
+    if query:
+        cases = cases.filter(Q(number__icontains=query) | Q(title__icontains=query))
+    rows = cases.order_by().values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def current_steps(*, user, cases) -> dict:
+    """The open steps of the cases shown (one query): case id → [CaseTask, …], due first."""
+    steps = (
+        CaseTask.objects.filter(case__in=[c.pk for c in cases], task__status__in=OPEN)
+        .filter(
+            Q(referral__isnull=True)
+            | Exists(Referral.objects.filter(visible_referrals_q(user), pk=OuterRef("referral_id")))
+        )
+        .select_related("task", "agency")
+        .order_by("due_at", "pk")
+    )
+    found: dict = {}
+    for step in steps:
+        found.setdefault(step.case_id, []).append(step)
+    return found
 
 
 def case_referrals(*, user, case: Case):
@@ -87,7 +148,6 @@ def _case_human_tasks():
     )
 
 
-OPEN = [STATUS.NEW, STATUS.ASSIGNED]
 
 # how the inbox may be ordered: ?sort=<key>, or -<key> for the other way round
 TASK_ORDER = {

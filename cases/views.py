@@ -67,21 +67,35 @@ def _page(request, queryset):
     return CappedPaginator(queryset, PAGE).get_page(request.GET.get("page"))
 
 
+CASE_SORTS = {"registered", "number", "title", "status", "due", "holder"}  # selectors.CASE_ORDER
+
+
 @require_safe
 @login_required
 def case_list(request):
+    """Every case the user's agency is party to: status tabs with counts, search, sortable
+    columns, the current step and who holds it, overdue ones marked."""
+    user = request.user
     status = request.GET.get("status", "")
     status = status if status in Case.Status.values else ""
     query = search_text(request.GET.get("q", ""))
-    cases = selectors.case_list(user=request.user, status=status, query=query)
-    page = _page(request, cases)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort.lstrip("-") in CASE_SORTS else "-registered"
+    page = _page(request, selectors.case_list(user=user, status=status, query=query, sort=sort))
+    steps = selectors.current_steps(user=user, cases=page.object_list)
+    for case in page:
+        case.steps = steps.get(case.pk, [])
     record_list_read(
-        request.user,
+        user,
         family="case",
         what=gettext_lazy("All cases"),
-        filters={"status": status, "q": query},
+        filters={"status": status, "q": query, "sort": sort},
         rows=page,
     )
+    counts = selectors.case_status_counts(user=user, query=query)
+    tab_query = request.GET.copy()
+    for key in ("status", "page"):
+        tab_query.pop(key, None)
     return render(
         request,
         "cases/case_list.html",
@@ -89,8 +103,12 @@ def case_list(request):
             "page": page,
             "status": status,
             "q": query,
-            "statuses": Case.Status.choices,
-            "can_register": can(request.user, Ability.REGISTER_CASE),
+            "sort": sort,
+            "tabs": [("", _("All"), sum(counts.values()))]
+            + [(value, label, counts.get(value, 0)) for value, label in Case.Status.choices],
+            "tab_query": tab_query.urlencode(),
+            "can_register": can(user, Ability.REGISTER_CASE),
+            "now": timezone.now(),
         },
     )
 
