@@ -180,6 +180,25 @@ def actionable_tasks_q(user) -> Q:
     )
 
 
+def may_see_id_numbers(user, case: Case, referrals) -> bool:
+    """Personal ID numbers are shown in full to those whose work needs the person's identity:
+    the originating agency (it registered the party) and an agency investigating a referral
+    it accepted (公安 and the others must identify whom they investigate). The procuratorate
+    copied on a referral, a receiver before it accepts, and auditors see them masked;
+    institutions' credit codes are public and shown to every reader."""
+    agency = getattr(user, "agency_id", None)
+    if agency is None or can(user, Ability.READ_ALL_CASES):
+        return False
+    if case.agency_id == agency:
+        return True
+    investigating = {
+        Referral.Status.ACCEPTED,
+        Referral.Status.NOTICE_TO_FILE,
+        Referral.Status.RESULT_REPORTED,
+    }
+    return any(r.to_agency_id == agency and r.status in investigating for r in referrals)
+
+
 def can_supervise(user) -> bool:
     """The joint-meeting office follows up overdue tasks of every agency (督办): it sees the
     督办 list and urges the holders (催办)."""

@@ -187,12 +187,14 @@ class Subject(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def identifier_masked(self) -> str:
+    def identifier_for(self, *, full_id_numbers: bool) -> str:
+        """What a reader of the case is shown: an institution's unified social credit code in
+        full (it is public, 国家企业信用信息公示系统); a person's ID number only when their
+        role needs it (cases.access.may_see_id_numbers), otherwise masked."""
         if self.credit_code:
-            return mask(self.credit_code, keep_start=6, keep_end=2)
+            return self.credit_code
         if self.id_number:
-            return mask(self.id_number)
+            return self.id_number if full_id_numbers else mask(self.id_number)
         return ""
 
 
@@ -365,6 +367,25 @@ class Referral(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    # what `decision_reason` holds in each state, as its label reads; a state not listed has
+    # none (a return's reason is not shown once the material came and the referral was signed)
+    REASON_LABELS = {
+        Status.RETURNED: _("What is missing"),
+        Status.ACCEPTED: _("Acceptance and filing"),
+        Status.REFUSED: _("Reasons for refusing"),
+        Status.RECONSIDERATION: _("Reasons for refusing"),
+        Status.SUPERVISION: _("Reasons for refusing"),
+        Status.REFUSAL_ACCEPTED: _("Reasons for refusing"),
+        Status.NOTICE_TO_FILE: _("Filing decision"),
+        Status.RESULT_REPORTED: _("Result (处理结果)"),
+        Status.HANDED_BACK: _("Why it was handed back"),
+    }
+
+    @property
+    def reason_label(self):
+        """The label of `decision_reason` in the current state, or None: not to be shown."""
+        return self.REASON_LABELS.get(self.status) if self.decision_reason else None
 
     @property
     def outcome_labels(self) -> list[str]:

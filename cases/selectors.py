@@ -148,7 +148,6 @@ def _case_human_tasks():
     )
 
 
-
 # how the inbox may be ordered: ?sort=<key>, or -<key> for the other way round
 TASK_ORDER = {
     "due": ("case_task__due_at", "pk"),

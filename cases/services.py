@@ -298,6 +298,7 @@ def referral_receive(*, task, user, action: str, reason: str = "") -> Referral:
         elif action == "sign":
             referral.status = Referral.Status.SIGNED
             referral.signed_at = now
+            referral.decision_reason = ""  # an earlier return's reason is the timeline's now
             rule = {
                 Referral.Channel.CRIMINAL: "police_filing_decision",
                 Referral.Channel.DISCIPLINE: "discipline_forward",

@@ -35,6 +35,7 @@ from cases.access import (
     extension_decision_refusal,
     extension_refusal,
     may_act_on_task,
+    may_see_id_numbers,
     task_refusal,
 )
 from cases.models import Case, Referral
@@ -302,6 +303,7 @@ def case_detail(request, pk: int):
             "timeline": timeline,
             "evidence": evidence,
             "subjects": case.subjects.all(),
+            "full_id_numbers": may_see_id_numbers(user, case, referrals),
             "own": own,
             "violation_types": case.violation_types.all(),
             "open_tasks": actions.tasks,
@@ -428,6 +430,31 @@ def _complete(step, task, user, data):
     raise Http404
 
 
+def _done_message(step, data, node) -> str:
+    """What the step did, in the words of its outcome (a return is 已退回, not 已签收)."""
+    outcome = {
+        ("receive", "return"): _("Returned to the sending agency for more material."),
+        ("receive", "sign"): _("Signed for; the receipt (回执) was issued."),
+        ("decide", False): _("Refused; the sending agency is told the reasons."),
+        ("decide", True): _("Accepted; the sending agency is told."),
+        ("respond", "accept"): _("The refusal is accepted; this referral is finished."),
+        ("respond", "reconsider"): _("Reconsideration requested from the receiving agency."),
+        ("respond", "supervise"): _("Filing supervision requested from the procuratorate."),
+        ("reconsider", False): _("The refusal is upheld."),
+        ("reconsider", True): _("Accepted after reconsideration."),
+        ("investigate", "hand_back"): _("Handed back for administrative handling."),
+        ("investigate", "report"): _("The result was reported to the sending agency."),
+        ("approve", "refer"): _("Referred; the referral letters were issued."),
+        ("approve", "in_house"): _("The case stays with your agency."),
+        ("approve", "unfounded"): _("Closed as unfounded."),
+    }
+    key = data.get("action", data.get("accept", data.get("decision")))
+    message = outcome.get((step, key))
+    if message is None and step in ("close", "handle_in_house"):
+        message = _("Referred further.") if data.get("refer_to") else _("The case is closed.")
+    return str(message or _("Done: %(step)s.") % {"step": node.task_title})
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def task_page(request, pk: int, **kwargs):
@@ -474,7 +501,7 @@ def task_page(request, pk: int, **kwargs):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("Done: %(step)s.") % {"step": node.task_title})
+                messages.success(request, _done_message(step, form.cleaned_data, node))
                 return redirect("cases:detail", case.pk)
     return render(
         request,

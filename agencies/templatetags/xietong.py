@@ -77,3 +77,10 @@ def role_names(ability):
         return "、".join(str(role.label) for role in roles_with(Ability(ability)))
     except ValueError:
         return ""
+
+
+@register.simple_tag
+def party_identifier(subject, full_id_numbers):
+    """A party's credit code (in full) or ID number (in full or masked, as the reader's role
+    allows: cases.access.may_see_id_numbers)."""
+    return subject.identifier_for(full_id_numbers=bool(full_id_numbers))
