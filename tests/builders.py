@@ -104,3 +104,83 @@ def schedule(days_ahead=10) -> dict:
 
 def case_url(case) -> str:
     return reverse("cases:detail", args=[case.pk])
+
+
+def mail_to(messages) -> dict:
+    """Sent mail by its one recipient: every message goes to one person (notifications'
+    outbox sends one per address), so no agency sees another's addresses."""
+    by_address = {}
+    for message in messages:
+        assert len(message.recipients()) == 1, message.recipients()
+        (address,) = message.recipients()
+        assert address not in by_address, f"{address} got two messages"
+        by_address[address] = message
+    return by_address
+
+
+# -- the case flow through its services -------------------------------------------------------
+
+
+def open_task(case, name, referral=None):
+    """The open human task `name` of a case (of one referral's branch, if given)."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    return next(
+        t
+        for t in Task.objects.filter(
+            process__caseprocess__case=case,
+            flow_task_type="HUMAN",
+            status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        ).order_by("pk")
+        if t.flow_task.name == name
+        and (referral is None or t.data.get("referral_id") == referral.pk)
+    )
+
+
+def registered_case(officer, title="某医院涉嫌分解住院骗取医保基金案"):
+    """A clue registered by `officer` (its approval task is open)."""
+    from decimal import Decimal
+
+    from cases import services
+
+    return services.case_register(
+        user=officer,
+        subjects=[],
+        files=[],
+        data={
+            "title": title,
+            "source": "routine",
+            "violation_types": [],
+            "suspected_amount": Decimal("125000.00"),
+            "description": "日常监管发现。",
+            "confidentiality": "internal",
+            "informant": "",
+        },
+    )
+
+
+def refer(case, leader, to: dict):
+    """The leader refers the case: `to` maps each receiving agency to its channel."""
+    from cases import services
+
+    services.case_decide(
+        task=open_task(case, "approve"),
+        user=leader,
+        decision="refer",
+        referrals=[
+            {"to_agency": agency, "channel": channel, "summary": "请依法处理。"}
+            for agency, channel in to.items()
+        ],
+    )
+    return {r.to_agency_id: r for r in case.referrals.all()}
+
+
+def fire_timers_at(moment):
+    """cron's `workflow_timers` as if it ran at `moment`."""
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        call_command("workflow_timers", stdout=open("/dev/null", "w"))  # noqa: SIM115
