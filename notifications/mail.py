@@ -51,7 +51,9 @@ def notification_mail(*, name: str, title: str, body: str, url: str) -> tuple[st
             "—\n" + _footer(),
         ]
     )
-    return mail_subject(SUBJECT_PREFIX + title), text + "\n"
+    # a title that carries its own tag (the meetings' 【会议通知】…) is not tagged twice
+    subject = title if title.startswith("【") else SUBJECT_PREFIX + title
+    return mail_subject(subject), text + "\n"
 
 
 def digest_mail(*, name: str, since, notifications) -> tuple[str, str]:

@@ -267,3 +267,12 @@ def test_an_overdue_task_tells_the_people_who_may_act_then_their_leader_then_the
     count = Notification.objects.count()
     fire_timers_at(escalation_at(due, 3) + timedelta(days=3))
     assert Notification.objects.count() == count
+
+
+def test_a_registrant_who_is_also_a_leader_is_not_asked_to_approve_their_own_case(world, agencies):
+    yb = agencies["省医保局"]
+    both = UserFactory(username="yb_both", agency=yb, roles=[Role.CASE_OFFICER, Role.AGENCY_LEADER])
+    case = registered_case(both)
+    approve = open_task(case, "approve")
+    assert told(case_task__task=approve) == holders(yb, LEADERS) - {"yb_both"}
+    assert "yb_leader" in told(case_task__task=approve)
