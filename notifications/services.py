@@ -100,7 +100,11 @@ def notify(
             Notification,
             default_date=now,
         )
-        at_once = [n for n in notifications if mode(people[n.recipient_id]) == "immediate"]
+        at_once = [
+            n
+            for n in notifications
+            if mode(people[n.recipient_id]) == MailPreference.Mode.IMMEDIATE
+        ]
         if not at_once:
             return notifications
         rows = []
@@ -125,7 +129,10 @@ def notify(
         if attachments:
             files = [
                 MailAttachment.objects.create(
-                    name=name, content=bytes(content), mimetype=mimetype, created_at=now
+                    name=name,
+                    content=content.encode() if isinstance(content, str) else bytes(content),
+                    mimetype=mimetype,
+                    created_at=now,
                 )
                 for name, content, mimetype in attachments
             ]
