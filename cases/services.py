@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.status import STATUS
 
+import notifications.events
 from agencies.access import Ability, can
 from agencies.models import Agency
 from audit.services import lazy_summary, record_event
@@ -830,6 +831,7 @@ def extension_request(*, referral: Referral, user, reason: str):
             old_due_at=referral.due_at,
             new_due_at=new_due,
         )
+        notifications.events.extension_requested(extension)  # the approving leaders are told
         _audit_step(
             user=user,
             case=referral.case,

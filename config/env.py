@@ -94,3 +94,27 @@ def database_from_url(url: str) -> dict:
         raise ImproperlyConfigured(
             f"DATABASE_URL={shown!r} is malformed ({exc}); {_DB_HELP}."
         ) from None
+
+
+def env_site_url(name: str, default: str) -> str:
+    """The site's public base URL (scheme and host, optional port; no path): e-mail links are
+    built on it. A trailing slash is dropped."""
+    raw = os.environ.get(name)
+    value = (default if raw is None else raw).strip().rstrip("/")
+    help_text = "expected https://HOST[:PORT] (the address people open the site at), no path"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError on a non-numeric port
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a site address; {help_text}.")
+    return value

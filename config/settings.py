@@ -18,7 +18,11 @@ Environment:
   XIETONG_FONT_DIR       licensed document fonts that override the open ones (default: var/fonts)
   XIETONG_SYSTEM_START   first day of records, YYYY-MM-DD (default 2024-01-01): report periods
                          and searches cannot start earlier
-  XIETONG_MAIL_FROM      sender of meeting notices and invitations (default xietong@localhost)
+  XIETONG_MAIL_FROM      sender of notifications, meeting notices and invitations
+                         (default xietong@localhost)
+  XIETONG_SITE_URL       the site's public address, e.g. https://xietong.ybj.jl.gov.cn: every
+                         e-mail links to the task on it (default in production: https:// and
+                         the first of DJANGO_ALLOWED_HOSTS; in development http://127.0.0.1:8000)
   EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS
                          the government mail relay (production); development prints mail
 
@@ -46,7 +50,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, env_bool, env_date, env_int, env_list
+from config.env import database_from_url, env_bool, env_date, env_int, env_list, env_site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -115,6 +119,7 @@ INSTALLED_APPS = [
     "cases",
     "meetings",
     "documents",
+    "notifications",
     "demo",
 ]
 
@@ -301,7 +306,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # xiaobiaosong.ttf, fangsong.ttf, heiti.ttf, kaiti.ttf (see documents/fonts.py).
 XIETONG_FONT_DIR = Path(os.environ.get("XIETONG_FONT_DIR", DATA_DIR / "fonts"))
 
-# --- mail: meeting notices with their .ics invitation ----------------------------------
+# --- mail: notifications (notifications/), meeting notices with their .ics invitation --
 DEFAULT_FROM_EMAIL = os.environ.get("XIETONG_MAIL_FROM", "xietong@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -311,6 +316,22 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 20
 if ENV == "development":
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+
+def _default_site_url() -> str:
+    if not PRODUCTION:
+        return "http://127.0.0.1:8000"
+    first = ALLOWED_HOSTS[0]
+    if first.startswith(".") or "*" in first:
+        raise ImproperlyConfigured(
+            f"XIETONG_SITE_URL is not set and DJANGO_ALLOWED_HOSTS starts with {first!r}: set "
+            "XIETONG_SITE_URL=https://HOST, the address e-mail links point to."
+        )
+    return f"https://{first}"
+
+
+# the links in e-mail point here (notifications/mail.py)
+XIETONG_SITE_URL = env_site_url("XIETONG_SITE_URL", _default_site_url())
 
 # --- logging --------------------------------------------------------------------------
 LOGGING = {

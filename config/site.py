@@ -4,7 +4,7 @@ Each application decides who sees it through agencies.access; the home page and 
 list only the applications the user may use. Later issues add Cases (案件) and Meetings (会议).
 """
 
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
@@ -16,6 +16,7 @@ from config import views
 from documents import views as document_views
 from meetings import body_pages as meeting_body_views
 from meetings import views as meeting_views
+from notifications import urls as notification_urls
 
 
 class XietongApplication(Application):
@@ -189,6 +190,8 @@ class XietongSite(Site):
         agency_views.PasswordChangeDone.as_view(),
         name="password_change_done",
     )
+    # every signed-in person's notification centre (not an application: nobody lacks it)
+    notifications_path = path("notifications/", include(notification_urls))
 
     def applications_for(self, user):
         return [app for app in self.menu_items() if app.has_view_permission(user)]

@@ -7,6 +7,7 @@ from demo.directory import seed_directory
 from demo.documents import seed_documents
 from demo.joint_body import seed_joint_body
 from demo.meeting_rounds import seed_meetings
+from demo.notifications import seed_notifications
 
 
 def seed_demo_world() -> dict:
@@ -25,4 +26,5 @@ def _seed() -> dict:
     counts.update(seed_cases())
     counts.update(seed_joint_body())
     counts.update(seed_meetings())
+    counts.update(seed_notifications())  # last: read what the seeding told people
     return counts

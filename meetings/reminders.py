@@ -6,32 +6,41 @@
   liaisons are reminded, one working day later its leaders, three working days later the
   resolution is marked for the office's 督办 (the resolutions list shows it).
 
-Each step is sent once (the participant's `reminded_at`, the resolution's `escalation`) and
-recorded in the audit log. Mail failures are logged and retried on the next run.
+Each step is sent once (the participant's `reminded_at`, the resolution's `escalation`): the
+marker, the notifications and the audit event commit together, and the e-mail goes out after
+the commit through the outbox (notifications/), which retries what the relay refused.
 """
 
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import Ability, people_who_can
 from audit.services import lazy_summary, record_event
-from meetings.mail import mail_people
+from meetings.mail import mail_people, meeting_url
 from meetings.models import Meeting, Participant, Resolution
+from notifications.models import Notification
 from workflow.calendar_rules import rule_due
 
 
 def _remind(pending, *, marker: str, ability, subject: str, body, action: str, summary) -> int:
-    """Mail each pending participant's unit once, then mark it and record the reminder."""
+    """Remind each pending participant's unit once: mark it, tell its people and record it."""
     sent = 0
     for participant in pending.select_related("meeting", "agency"):
         people = people_who_can(ability, participant.agency)
-        if not mail_people(people, subject % participant.meeting.title, body(participant)):
-            continue  # the relay refused: the next run tries again
         with transaction.atomic():
             Participant.objects.filter(pk=participant.pk).update(**{marker: timezone.now()})
+            mail_people(
+                people,
+                subject % participant.meeting.title,
+                body(participant),
+                kind=Notification.Kind.MEETING_REMINDER,
+                url=meeting_url(participant.meeting),
+                meeting=participant.meeting,
+            )
             record_event(
                 action=action,
                 agency=participant.agency,
@@ -104,17 +113,26 @@ def escalate_resolutions(now=None) -> int:
         while target < 3 and _level_due(resolution, target + 1) <= now:
             target += 1
         for level in range(resolution.escalation + 1, target + 1):
-            # each level once, in order, even when cron was not running for a while
-            people = []
+            # each level once, in order, even when cron was not running for a while; level 3
+            # (督办) tells the office, whose resolutions list marks it
             if level == 1:
                 people = people_who_can(Ability.REPORT_RESOLUTION, resolution.lead_agency)
             elif level == 2:
                 people = people_who_can(Ability.APPROVE_CASE, resolution.lead_agency)
+            else:
+                people = people_who_can(Ability.RUN_MEETINGS)
             subject = f"【议定事项逾期】{resolution.meeting.title}第{resolution.number}项"
-            if people and not mail_people(people, subject, resolution.text):
-                break
             with transaction.atomic():
                 Resolution.objects.filter(pk=resolution.pk).update(escalation=level)
+                mail_people(
+                    people,
+                    subject,
+                    f"{resolution.lead_agency.name}牵头办理的议定事项已于"
+                    f"{resolution.due_on.isoformat()}到期：{resolution.text}",
+                    kind=Notification.Kind.RESOLUTION_OVERDUE,
+                    url=reverse("meetings:resolution", args=[resolution.pk]),
+                    meeting=resolution.meeting,
+                )
                 record_event(
                     action=f"meetings.resolution_escalated.{level}",
                     agency=resolution.lead_agency,

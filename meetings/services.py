@@ -37,6 +37,7 @@ from meetings.ics import meeting_ics
 from meetings.mail import mail_units
 from meetings.models import Meeting, MeetingFile, Participant, Topic, TopicCase
 from meetings.selectors import current_document, joint_body
+from notifications.models import Notification
 
 
 def _local(moment) -> str:
@@ -167,12 +168,13 @@ def meeting_open(
                 data={"meeting": meeting.pk},
             )
         if not ad_hoc:
-            transaction.on_commit(lambda: send_call_for_topics(meeting.pk))
+            send_call_for_topics(meeting.pk)
     return meeting
 
 
 def send_call_for_topics(meeting_id: int) -> int:
-    """E-mail every member unit's liaisons the call for topics with its deadline."""
+    """Tell every member unit's liaisons the call for topics with its deadline (in the
+    caller's transaction; the e-mail goes after the commit)."""
     meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
     due = _local(meeting.topics_due)
     return mail_units(
@@ -181,6 +183,8 @@ def send_call_for_topics(meeting_id: int) -> int:
         f"【征集议题】{meeting.title}",
         f"{meeting.body.name}办公室现征集{meeting.title}议题，请于{due}前通过协同平台报送议题"
         "（或报告本单位无议题）。",
+        kind=Notification.Kind.MEETING_TOPICS,
+        meeting=meeting,
     )
 
 
@@ -516,7 +520,7 @@ def agenda_approve(
                 "invited": {str(k): [a.pk for a in v] for k, v in invited.items()},
             },
         )
-        transaction.on_commit(lambda: send_invitations(meeting.pk))
+        send_invitations(meeting.pk)
     return meeting
 
 
@@ -555,10 +559,11 @@ def _check_form(form: str, place: str):
 
 
 def send_invitations(meeting_id: int, *, cancel: bool = False) -> int:
-    """E-mail the liaisons of every unit taking part the notice with its invitation (.ics);
+    """Send the liaisons of every unit taking part the notice with its invitation (.ics);
     a unit invited for some items gets its 列席 letter instead of the notice. A cancellation
-    goes to all with METHOD:CANCEL. Failures are logged, never undo the meeting, and every
-    document and the .ics stay on the meeting page."""
+    goes to all with METHOD:CANCEL. In the caller's transaction: the notifications commit with
+    the step and the e-mail goes after it; a failed send is retried from the outbox, never
+    undoes the meeting, and every document and the .ics stay on the meeting page."""
     meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
     participants = list(meeting.participants.select_related("agency"))
     method = "CANCEL" if cancel else "REQUEST"
@@ -569,6 +574,8 @@ def send_invitations(meeting_id: int, *, cancel: bool = False) -> int:
             Ability.RSVP_MEETING,
             f"【会议取消】{meeting.title}",
             f"{meeting.body.name}：{meeting.title}取消。原因：{meeting.cancel_reason}",
+            kind=Notification.Kind.MEETING_CANCELLED,
+            meeting=meeting,
             attachments=[ics],
         )
 
@@ -583,6 +590,8 @@ def send_invitations(meeting_id: int, *, cancel: bool = False) -> int:
         Ability.RSVP_MEETING,
         f"【会议通知】{meeting.title}",
         text,
+        kind=Notification.Kind.MEETING_NOTICE,
+        meeting=meeting,
         attachments=[ics, *pdf(current_document(meeting, "notice"))],
     )
     for participant in (p for p in participants if p.items_only):
@@ -592,6 +601,8 @@ def send_invitations(meeting_id: int, *, cancel: bool = False) -> int:
             f"【列席邀请】{meeting.title}",
             f"{meeting.body.name}邀请贵单位列席{meeting.title}部分议题，请查收邀请函，"
             "并通过协同平台报送列席人员。",
+            kind=Notification.Kind.MEETING_INVITATION,
+            meeting=meeting,
             attachments=[ics, *pdf(current_document(participant, "letter"))],
         )
     return sent
@@ -632,7 +643,7 @@ def meeting_reschedule(
                 "letters": [d.pk for d in letters],
             },
         )
-        transaction.on_commit(lambda: send_invitations(meeting.pk))
+        send_invitations(meeting.pk)
     return meeting
 
 
@@ -655,7 +666,7 @@ def meeting_cancel(*, user, meeting: Meeting, reason: str) -> Meeting:
             data={"reason": reason.strip()},
         )
         if notified:
-            transaction.on_commit(lambda: send_invitations(meeting.pk, cancel=True))
+            send_invitations(meeting.pk, cancel=True)
     return meeting
 
 
@@ -895,7 +906,7 @@ def minutes_approve(*, user, meeting: Meeting, approve: bool, note: str = "") ->
                     text=resolution.text[:100],
                 ),
             )
-        transaction.on_commit(lambda: distribute_minutes(meeting.pk, minutes.pk))
+        distribute_minutes(meeting.pk, minutes.pk)
     return meeting
 
 
@@ -924,6 +935,8 @@ def distribute_minutes(meeting_id: int, document_id: int) -> int:
         f"【会议纪要】{document.number} {document.title}",
         f"{meeting.body.name}办公室印发{document.title}（{document.number}），请查收附件，"
         "并按议定事项抓好落实、按时在协同平台反馈办理情况。",
+        kind=Notification.Kind.MEETING_MINUTES,
+        meeting=meeting,
         attachments=[(f"{document.number}.pdf", document.pdf.read(), "application/pdf")],
     )
     guests = [p.agency for p in participants if p.items_only]
@@ -933,6 +946,8 @@ def distribute_minutes(meeting_id: int, document_id: int) -> int:
             Ability.RSVP_MEETING,
             f"【会议纪要】{meeting.title}",
             f"{meeting.title}纪要已印发，涉及贵单位的议定事项请登录协同平台查看。",
+            kind=Notification.Kind.MEETING_MINUTES,
+            meeting=meeting,
         )
     return sent
 

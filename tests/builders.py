@@ -106,26 +106,19 @@ def case_url(case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
-def registered_case(world, title="测试案件", officer="yb_officer"):
-    """A clue registered by a 医保 officer through the service (awaiting the leader)."""
-    from decimal import Decimal
+def mail_to(messages) -> dict:
+    """Sent mail by its one recipient: every message goes to one person (notifications'
+    outbox sends one per address), so no agency sees another's addresses."""
+    by_address = {}
+    for message in messages:
+        assert len(message.recipients()) == 1, message.recipients()
+        (address,) = message.recipients()
+        assert address not in by_address, f"{address} got two messages"
+        by_address[address] = message
+    return by_address
 
-    from cases import services
 
-    return services.case_register(
-        user=world[officer],
-        subjects=[],
-        files=[],
-        data={
-            "title": title,
-            "source": "routine",
-            "violation_types": [],
-            "suspected_amount": Decimal("1000.00"),
-            "description": "测试",
-            "confidentiality": "internal",
-            "informant": "",
-        },
-    )
+# -- the case flow through its services -------------------------------------------------------
 
 
 def open_task(case, name, referral=None):
@@ -139,24 +132,64 @@ def open_task(case, name, referral=None):
             process__caseprocess__case=case,
             flow_task_type="HUMAN",
             status__in=[STATUS.NEW, STATUS.ASSIGNED],
-        )
+        ).order_by("pk")
         if t.flow_task.name == name
         and (referral is None or t.data.get("referral_id") == referral.pk)
     )
 
 
-def referred(world, agencies, to, title="测试案件"):
-    """A case the 医保 leader referred to the agencies named (short names) — administrative."""
+def registered_case(officer, title="某医院涉嫌分解住院骗取医保基金案"):
+    """A clue registered by `officer` (its approval task is open)."""
+    from decimal import Decimal
+
     from cases import services
 
-    case = registered_case(world, title)
+    return services.case_register(
+        user=officer,
+        subjects=[],
+        files=[],
+        data={
+            "title": title,
+            "source": "routine",
+            "violation_types": [],
+            "suspected_amount": Decimal("125000.00"),
+            "description": "日常监管发现。",
+            "confidentiality": "internal",
+            "informant": "",
+        },
+    )
+
+
+def refer(case, leader, to: dict):
+    """The leader refers the case: `to` maps each receiving agency to its channel."""
+    from cases import services
+
     services.case_decide(
         task=open_task(case, "approve"),
-        user=world["yb_leader"],
+        user=leader,
         decision="refer",
         referrals=[
-            {"to_agency": agencies[name], "channel": "administrative", "summary": "请处理"}
-            for name in ([to] if isinstance(to, str) else to)
+            {"to_agency": agency, "channel": channel, "summary": "请依法处理。"}
+            for agency, channel in to.items()
         ],
     )
+    return {r.to_agency_id: r for r in case.referrals.all()}
+
+
+def fire_timers_at(moment):
+    """cron's `workflow_timers` as if it ran at `moment`."""
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        call_command("workflow_timers", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def referred(world, agencies, to, title="测试案件"):
+    """A case the 医保 officer registered and its leader referred (administrative channel) to
+    the agencies named by short name (one name or a list)."""
+    case = registered_case(world["yb_officer"], title)
+    names = [to] if isinstance(to, str) else to
+    refer(case, world["yb_leader"], {agencies[name]: "administrative" for name in names})
     return case

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+import notifications.events
 from agencies.access import Ability, people_who_can
 from agencies.models import Agency
 from audit.services import lazy_summary, record_event
@@ -53,6 +54,7 @@ def escalate(timer_task: Task) -> None:
             Reminder.objects.get_or_create(
                 recipient=person, case_task=case_task, level=level, defaults={"created_at": now}
             )
+        notifications.events.task_escalated(case_task, level, people)
         record_event(
             action=f"task.escalated.{level}",
             agency=case_task.agency,

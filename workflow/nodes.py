@@ -18,6 +18,7 @@ from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes import SplitActivation
 from viewflow.workflow.token import Token
 
+import notifications.events
 from workflow.calendar_rules import rule_due
 from workflow.models import CaseTask
 
@@ -149,7 +150,7 @@ class AgencyTask(InheritBranch, flow.View):
         agency_id = acting_agency_id(task.process, task.data or {}, self.side)
         task.data = {**(task.data or {}), "agency_id": agency_id, "ability": str(self.ability)}
         task.save(update_fields=["data"])
-        CaseTask.objects.create(
+        case_task = CaseTask.objects.create(
             task=task,
             case_id=task.process.case_id,
             referral_id=task.data.get("referral_id"),
@@ -157,6 +158,7 @@ class AgencyTask(InheritBranch, flow.View):
             ability=str(self.ability),
             due_at=self.due_time(task),
         )
+        notifications.events.task_created(case_task)  # the people who must act are told
         for boundary_event in self._boundary_events:  # armed once the due time is known
             boundary_event._arm(activation)
         return activation

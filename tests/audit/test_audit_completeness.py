@@ -51,6 +51,7 @@ from meetings.models import (
     Resolution,
     Topic,
 )
+from notifications.models import Notification
 from tests.conftest import ensure_reference_data
 from tests.factories import AgencyFactory, UserFactory
 from tests.htmlforms import form_data, overlay
@@ -650,6 +651,26 @@ def post_audit_verify():
     )
 
 
+def post_notifications_read():
+    unread = Notification.objects.filter(read_at__isnull=True).order_by("pk").first()
+    return Post(
+        user=unread.recipient.username,
+        url=reverse("notifications:read_all"),
+        page=reverse("notifications:index"),
+        expect="notifications.read",
+    )
+
+
+def post_mail_preference():
+    return Post(
+        user="yb_officer",
+        url=reverse("notifications:preference"),
+        page=reverse("notifications:index"),
+        expect="notifications.preference_changed",
+        fill={"mode": "digest"},
+    )
+
+
 def post_login():
     return Post(
         user=None,
@@ -948,6 +969,17 @@ TABLE: dict[str, Entry] = {
         read_audit_event,
     ),
     "audit:verify": Entry(post_audit_verify, Exempt("POST only")),
+    # the notification centre: each person's own notifications
+    "notifications:index": Entry(
+        GetOnly(url("notifications:index")), Exempt("one's own notifications, not case material")
+    ),
+    "notifications:open": Entry(
+        # following a notification marks it read (notifications.read, tests/notifications)
+        GetOnly(url("notifications:open", first_pk(Notification.objects.all))),
+        Refused(url("notifications:open", first_pk(Notification.objects.all))),  # not theirs
+    ),
+    "notifications:read_all": Entry(post_notifications_read, Exempt("POST only")),
+    "notifications:preference": Entry(post_mail_preference, Exempt("POST only")),
 }
 
 
@@ -1326,7 +1358,15 @@ def test_a_successful_post_writes_an_event(client, demo_world, name):
 
 # the auditor's own verification of the chain, signing in and out of its own session, and its
 # own password (read-only concerns the cases, not one's account)
-AUDITORS_OWN = {"audit:verify", "login", "logout", "admin:login", "admin:logout", "password_change"}
+AUDITORS_OWN = {
+    "audit:verify",
+    "login",
+    "logout",
+    "admin:login",
+    "admin:logout",
+    "password_change",
+    "notifications:preference",  # how one is told by e-mail
+}
 
 
 @pytest.mark.parametrize("name", [p for p in POSTS if p.values[0] not in AUDITORS_OWN])

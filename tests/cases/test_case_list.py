@@ -23,7 +23,7 @@ def listed(client, **params):
 def test_status_tabs_count_the_visible_cases(client, world, agencies):
     referred(world, agencies, "省卫生健康委", "甲")
     referred(world, agencies, "省卫生健康委", "乙")
-    registered_case(world, "丙")
+    registered_case(world["yb_officer"], "丙")
     as_user(client, "yb_officer")
     response, _ = listed(client)
     tabs = {value: n for value, _label, n in response.context["tabs"]}

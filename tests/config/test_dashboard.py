@@ -80,7 +80,7 @@ def test_the_counts_are_my_tasks_by_urgency(client, world, agencies):
 def test_a_leader_sees_what_waits_for_approval_and_not_their_own_registration(
     client, world, agencies
 ):
-    registered_case(world, "待审批的线索")
+    registered_case(world["yb_officer"], "待审批的线索")
     as_user(client, "yb_leader")
     approvals = client.get("/").context["approvals"]
     assert [t.process.caseprocess.case.title for t in approvals] == ["待审批的线索"]
@@ -106,13 +106,13 @@ def test_the_dashboard_keeps_a_fixed_number_of_queries(
     from django.test.utils import CaptureQueriesContext
 
     tasks_due(world, agencies, [timedelta(days=-1), timedelta(days=3)], [3, 0])
-    registered_case(world)
+    registered_case(world["yb_officer"])
     as_user(client, username)
     with CaptureQueriesContext(connection) as few:
         client.get("/")
     tasks_due(world, agencies, [timedelta(days=d) for d in range(-10, 10)], [3, 1] * 10)
     for _ in range(5):
-        registered_case(world)
+        registered_case(world["yb_officer"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/")
     assert response.status_code == 200

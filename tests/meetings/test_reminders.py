@@ -11,18 +11,26 @@ from meetings.models import Meeting, Resolution
 from tests.meetings.test_round import body, notified_meeting  # noqa: F401 (fixture)
 
 
-def run():
-    call_command("meeting_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def run(on_commit):
+    """The command, and the mail it queued sent after its commits (as in cron)."""
+    with on_commit(execute=True):
+        call_command("meeting_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def test_units_that_have_not_replied_are_reminded_once(world, agencies, body, mailoutbox):  # noqa: F811
+def test_units_that_have_not_replied_are_reminded_once(
+    world,
+    agencies,
+    body,  # noqa: F811
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
     meeting = notified_meeting(world, agencies, body)
     # back before the meeting: replies due in 12 hours
     soon = timezone.now() + timedelta(hours=12)
     Meeting.objects.filter(pk=meeting.pk).update(
         rsvp_due=soon, starts_at=soon + timedelta(days=1), ends_at=soon + timedelta(days=1, hours=1)
     )
-    run()
+    run(django_capture_on_commit_callbacks)
     reminded = {p.agency.short_name for p in meeting.participants.filter(reminded_at__isnull=False)}
     assert "省公安厅" not in reminded  # it replied (on leave)
     assert "省卫生健康委" in reminded and "省药监局" in reminded
@@ -30,12 +38,18 @@ def test_units_that_have_not_replied_are_reminded_once(world, agencies, body, ma
     assert "wj_liaison@xietong.example" in addresses
     assert "ga_liaison@xietong.example" not in addresses
     count = len(mailoutbox)
-    run()
+    run(django_capture_on_commit_callbacks)
     assert len(mailoutbox) == count
     assert AuditEvent.objects.filter(action="meetings.reply_reminded").count() == len(reminded)
 
 
-def test_overdue_resolutions_escalate_step_by_step(world, agencies, body, mailoutbox):  # noqa: F811
+def test_overdue_resolutions_escalate_step_by_step(
+    world,
+    agencies,
+    body,  # noqa: F811
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
     meeting = notified_meeting(world, agencies, body)
     late = Resolution.objects.create(
         meeting=meeting,
@@ -61,7 +75,7 @@ def test_overdue_resolutions_escalate_step_by_step(world, agencies, body, mailou
         due_on=timezone.localdate() - timedelta(days=12),
         status="done",
     )
-    run()
+    run(django_capture_on_commit_callbacks)
     late.refresh_from_db()
     on_time.refresh_from_db()
     done.refresh_from_db()
@@ -74,5 +88,5 @@ def test_overdue_resolutions_escalate_step_by_step(world, agencies, body, mailou
     ]
     to = {a for m in mailoutbox if "议定事项逾期" in m.subject for a in m.to}
     assert {"ga_liaison@xietong.example", "ga_leader@xietong.example"} <= to
-    run()
+    run(django_capture_on_commit_callbacks)
     assert events.count() == 3

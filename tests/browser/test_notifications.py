@@ -1,0 +1,53 @@
+"""A liaison is told of a new referral in a real browser: the bell counts it, the notification
+centre lists it, following it opens the task, and the liaison signs for the referral."""
+
+import os
+
+import pytest
+
+from cases.models import Referral
+from demo.directory import DEMO_PASSWORD, seed_directory
+from tests.builders import refer, registered_case
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SCREENSHOTS = os.environ.get("XIETONG_SCREENSHOTS")
+
+
+def shot(page, name):
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+def test_a_liaison_opens_a_new_referral_from_the_notification_and_signs_for_it(page):
+    seed_directory()
+    from agencies.models import Agency, User
+
+    police = Agency.objects.get(short_name="省公安厅")
+    case = registered_case(User.objects.get(username="yb_officer"))
+    refer(case, User.objects.get(username="yb_leader"), {police: "criminal"})
+
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "ga_liaison")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector(".xt-bell")
+    assert page.text_content(".xt-bell__count") == "1"
+    shot(page, "bell")
+
+    page.click(".xt-bell")
+    page.wait_for_selector(".xt-notification--unread")
+    shot(page, "notification-centre")
+    link = page.locator(".xt-notification__title").first
+    assert case.number in link.text_content()
+    link.click()
+    page.wait_for_selector("input[value=sign]")
+    assert "/cases/tasks/" in page.url
+    assert page.locator(".xt-bell__count").count() == 0  # read on the way
+    page.check("input[value=sign]")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_selector("text=已完成")
+    assert Referral.objects.get(case=case).status == Referral.Status.SIGNED
