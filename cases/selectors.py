@@ -11,7 +11,7 @@ from viewflow.workflow.status import STATUS
 from agencies.access import Ability, can
 from agencies.models import Agency
 from cases.models import Case, Referral
-from workflow.models import CaseTask, Reminder
+from workflow.models import CaseTask
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED]  # an open human task
 
@@ -231,14 +231,6 @@ def filter_tasks(tasks, *, due="", channel="", source="", agency=None):
             | Q(case_task__referral__to_agency=agency)
         )
     return tasks
-
-
-def unread_reminders(*, user):
-    return (
-        Reminder.objects.filter(recipient=user, read_at__isnull=True)
-        .select_related("case_task__task", "case_task__case", "case_task__agency")
-        .order_by("-created_at")[:20]
-    )
 
 
 def pending_extensions(*, user):

@@ -957,29 +957,3 @@ def comment_add(*, case: Case, user, body: str, referral: Referral | None = None
             data={"referral": referral.pk if referral else None, "comment": comment.pk},
         )
     return comment
-
-
-def reminders_mark_read(*, user) -> int:
-    """Mark my unread reminders read; returns how many. Locks those reminder rows, so the
-    event names exactly the reminders this call marked (none marked, no event). Not on any
-    case's timeline: reading one's reminders changes nothing in the case."""
-    from workflow.models import Reminder
-
-    with transaction.atomic():
-        ids = list(
-            Reminder.objects.select_for_update()
-            .filter(recipient=user, read_at__isnull=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if not ids:
-            return 0
-        Reminder.objects.filter(pk__in=ids).update(read_at=timezone.now())
-        record_event(
-            action="case.reminders_read",
-            actor=user,
-            obj=user,
-            summary=lazy_summary(_("Marked %(count)s reminders read"), count=len(ids)),
-            data={"reminders": ids},
-        )
-    return len(ids)

@@ -7,12 +7,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
@@ -34,7 +33,6 @@ from cases.access import (
     commentable_referrals,
     extension_decision_refusal,
     extension_refusal,
-    may_act_on_task,
     may_see_id_numbers,
     task_refusal,
 )
@@ -90,7 +88,7 @@ def case_list(request):
         user,
         family="case",
         what=gettext_lazy("All cases"),
-        filters={"status": status, "q": query, "sort": sort},
+        filters={"status": status, "q": query, "sort": request.GET.get("sort") and sort},
         rows=page,
     )
     counts = selectors.case_status_counts(user=user, query=query)
@@ -157,39 +155,10 @@ def task_list(request, box: str):
             "counts": counts,
             "cap": CappedPaginator.CAP,
             "scope_query": query.urlencode(),
-            "reminders": _reminder_links(user) if inbox else [],
             "extensions": selectors.pending_extensions(user=user) if inbox else [],
             "now": timezone.now(),
         },
     )
-
-
-def _reminder_links(user) -> list:
-    """Unread reminders, each linking where its reader can do something about it: the task
-    for those who may act on it, the case for a leader or party who follows it up, the 督办
-    list for the joint-meeting office."""
-    reminders = list(selectors.unread_reminders(user=user))
-    visible = set(
-        Case.objects.filter(
-            selectors.visible_cases_q(user), pk__in=[r.case_task.case_id for r in reminders]
-        ).values_list("pk", flat=True)
-    )
-    for reminder in reminders:
-        task = reminder.case_task.task
-        if may_act_on_task(user, task):
-            reminder.url = reverse("cases:task", args=[task.pk])
-        elif reminder.case_task.case_id in visible:
-            reminder.url = reverse("cases:detail", args=[reminder.case_task.case_id])
-        else:
-            reminder.url = reverse("cases:supervision")
-    return reminders
-
-
-@require_POST
-@login_required
-def reminders_read(request):
-    services.reminders_mark_read(user=request.user)
-    return redirect("cases:inbox")
 
 
 @require_safe

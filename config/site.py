@@ -78,7 +78,6 @@ class CasesApp(XietongApplication):
     detail_path = path("<int:pk>/", case_views.case_detail, name="detail")
     evidence_path = path("evidence/<int:pk>/", case_views.evidence_download, name="evidence")
     task_path = path("tasks/<int:pk>/", case_views.task_page, name="task")
-    reminders_path = path("inbox/read/", case_views.reminders_read, name="reminders_read")
     supervision_path = path("supervision/", case_views.supervision_list, name="supervision")
     withdraw_path = path(
         "referrals/<int:pk>/withdraw/", case_views.referral_withdraw, name="withdraw"

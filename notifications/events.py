@@ -373,7 +373,13 @@ def task_escalated(case_task, level: int, people) -> list[Notification]:
     task = case_task.task
     if level < 3:
         people = _may_see(people, case_task.referral if case_task.referral_id else None)
-        url = reverse("cases:task", args=[task.pk])
+        # the holders are sent to the task; their leaders, who follow it up rather than do
+        # it, to the case
+        url = (
+            reverse("cases:task", args=[task.pk])
+            if level == 1
+            else reverse("cases:detail", args=[case_task.case_id])
+        )
         case = case_task.case
     else:
         url = reverse("cases:supervision")

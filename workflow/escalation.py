@@ -16,7 +16,7 @@ import notifications.events
 from agencies.access import Ability, people_who_can
 from agencies.models import Agency
 from audit.services import lazy_summary, record_event
-from workflow.models import CaseTask, Reminder
+from workflow.models import CaseTask
 from workflow.nodes import escalation_at
 
 LEVEL = CaseTask.Escalation
@@ -50,11 +50,7 @@ def escalate(timer_task: Task) -> None:
         case_task.escalation, case_task.escalated_at = level, now
         case_task.save(update_fields=["escalation", "escalated_at"])
         people = recipients(case_task, level)
-        for person in people:
-            Reminder.objects.get_or_create(
-                recipient=person, case_task=case_task, level=level, defaults={"created_at": now}
-            )
-        notifications.events.task_escalated(case_task, level, people)
+        notifications.events.task_escalated(case_task, level, people)  # in-app and by mail
         record_event(
             action=f"task.escalated.{level}",
             agency=case_task.agency,

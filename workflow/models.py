@@ -185,29 +185,3 @@ class CaseTask(models.Model):
 
     def __str__(self):
         return f"{self.task_id} {self.agency_id} {self.due_at}"
-
-
-class Reminder(models.Model):
-    """An in-app reminder about an overdue task (to its assignee, then to the leader)."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
-    )
-    case_task = models.ForeignKey(CaseTask, on_delete=models.CASCADE, related_name="reminders")
-    level = models.PositiveSmallIntegerField(_("level"), choices=CaseTask.Escalation.choices)
-    created_at = models.DateTimeField(_("created at"))
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("reminder")
-        verbose_name_plural = _("reminders")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "case_task", "level"], name="one_reminder_per_level"
-            )
-        ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self):
-        return f"{self.recipient_id} {self.case_task_id} {self.level}"

@@ -55,7 +55,7 @@ from notifications.models import Notification
 from tests.conftest import ensure_reference_data
 from tests.factories import AgencyFactory, UserFactory
 from tests.htmlforms import form_data, overlay
-from workflow.models import CalendarDay, DeadlineRule, Reminder
+from workflow.models import CalendarDay, DeadlineRule
 
 READ = ".read_by_auditor"
 YB = "吉林省医疗保障局"  # the auditor's own agency
@@ -241,16 +241,6 @@ def post_task_step():
         url=reverse("cases:task", args=[task.pk]),
         expect="referral.",
         fill={"action": "sign"},
-    )
-
-
-def post_reminders_read():
-    reminder = Reminder.objects.filter(read_at__isnull=True).order_by("pk").first()
-    return Post(
-        user=reminder.recipient.username,
-        url=reverse("cases:reminders_read"),
-        page=reverse("cases:inbox"),
-        expect="case.reminders_read",
     )
 
 
@@ -843,7 +833,6 @@ TABLE: dict[str, Entry] = {
     "cases:detail": Entry(post_case_comment, read_case),
     "cases:evidence": Entry(GetOnly(url("cases:evidence", lambda: evidence().pk)), read_evidence),
     "cases:task": Entry(post_task_step, read_task),
-    "cases:reminders_read": Entry(post_reminders_read, Exempt("POST only")),
     "cases:supervision": Entry(
         GetOnly(url("cases:supervision")), Refused(url("cases:supervision"))
     ),

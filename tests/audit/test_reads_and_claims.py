@@ -1,4 +1,4 @@
-"""What the sweep (test_audit_completeness) does not look into: who a step records, a reminders-read
+"""What the sweep (test_audit_completeness) does not look into: who a step records
 and an admin change record; that a list read is one event with its filters and count; that
 reads stay off the case's timeline; and that nobody but the auditor has reads logged."""
 
@@ -8,7 +8,6 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -16,7 +15,7 @@ from audit.models import AuditEvent
 from cases import services
 from cases.models import Case
 from demo.directory import DEMO_PASSWORD
-from workflow.models import CaseTask, DeadlineRule, Reminder
+from workflow.models import DeadlineRule
 
 
 def as_user(client, username):
@@ -100,30 +99,6 @@ def test_a_step_in_the_discipline_compartment_stays_out_of_the_senders_timeline(
     assert step.action not in timeline_actions(client, case)
     as_user(client, "yb_leader")  # the originating agency's leader sees the compartment
     assert step.action in timeline_actions(client, case)
-
-
-def test_marking_reminders_read_names_them_and_writes_nothing_when_none_are_unread(
-    client, world, agencies
-):
-    case = referred(world, agencies, "省卫生健康委")
-    case_task = CaseTask.objects.get(task=task_of(case, "receive"))
-    liaison = world["wj_liaison"]
-    reminders = [
-        Reminder.objects.create(
-            recipient=liaison, case_task=case_task, level=level, created_at=timezone.now()
-        )
-        for level in (1, 2)
-    ]
-    as_user(client, "wj_liaison")
-    assert client.post(reverse("cases:reminders_read")).status_code == 302
-    event = AuditEvent.objects.get(action="case.reminders_read")
-    assert event.data["reminders"] == sorted(r.pk for r in reminders)
-    assert event.summary == "将 2 条提醒标为已读"
-    assert (event.object_type, event.object_id) == ("agencies.user", str(liaison.pk))
-    assert not Reminder.objects.filter(recipient=liaison, read_at__isnull=True).exists()
-    count = AuditEvent.objects.count()
-    assert client.post(reverse("cases:reminders_read")).status_code == 302
-    assert AuditEvent.objects.count() == count
 
 
 def test_the_auditors_reads_stay_off_the_case_timeline(client, world, agencies):

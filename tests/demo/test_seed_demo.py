@@ -107,10 +107,11 @@ def _cases_in_every_state():
     assert Referral.objects.filter(parent__isnull=False, status="sent").exists()  # handed back
     assert Case.objects.count() >= 17
     from cases.models import Comment, Extension
-    from workflow.models import CaseTask, Reminder
+    from notifications.models import Notification
+    from workflow.models import CaseTask
 
     assert set(CaseTask.objects.values_list("escalation", flat=True)) >= {0, 2, 3}
-    assert Reminder.objects.filter(level=3).exists()
+    assert Notification.objects.filter(kind=Notification.Kind.SUPERVISION).exists()
     assert set(Extension.objects.values_list("status", flat=True)) == {"approved", "pending"}
     assert Comment.objects.filter(is_progress=True).exists()
     assert Case.objects.filter(referrals__status="withdrawn", status="referred").exists()

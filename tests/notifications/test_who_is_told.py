@@ -260,7 +260,7 @@ def test_an_overdue_task_tells_the_people_who_may_act_then_their_leader_then_the
     assert supervision.case is None and case.title not in supervision.body  # the office's list
     assert case.number in supervision.title and health.name in supervision.title
     leader = Notification.objects.get(kind=K.OVERDUE_LEADER)
-    assert leader.url == reverse("cases:task", args=[receive.pk])
+    assert leader.url == reverse("cases:detail", args=[case.pk])  # a leader follows it up
     as_user(client, "wj_leader")
     assert client.get(leader.url).status_code == 200
     # each level once: firing again tells nobody again

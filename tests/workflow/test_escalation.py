@@ -13,15 +13,27 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.models import AuditEvent
+from notifications.models import Notification
 from tests.cases.test_concurrency import referred_case
 from tests.cases.test_referral_walk import as_user, open_task, post_task
-from workflow.models import CaseTask, Reminder
+from workflow.models import CaseTask
 from workflow.nodes import escalation_at
 
 
 def fire_timers_at(moment):
     with mock.patch("django.utils.timezone.now", return_value=moment):
         call_command("workflow_timers", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+OVERDUE = [
+    Notification.Kind.OVERDUE,
+    Notification.Kind.OVERDUE_LEADER,
+    Notification.Kind.SUPERVISION,
+]
+
+
+def told(kind) -> set:
+    return set(Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True))
 
 
 def test_an_overdue_task_escalates_step_by_step_and_stops_when_done(client, world, agencies):
@@ -37,24 +49,24 @@ def test_an_overdue_task_escalates_step_by_step_and_stops_when_done(client, worl
     # before the due time nothing happens
     fire_timers_at(case_task.due_at - timedelta(minutes=1))
     case_task.refresh_from_db()
-    assert case_task.escalation == 0 and not Reminder.objects.exists()
+    assert case_task.escalation == 0 and not Notification.objects.filter(kind__in=OVERDUE).exists()
 
     # at the due time: everyone who could take the unclaimed task is reminded
     fire_timers_at(case_task.due_at + timedelta(minutes=1))
     case_task.refresh_from_db()
     assert case_task.escalation == CaseTask.Escalation.OVERDUE
-    assert {r.recipient.username for r in Reminder.objects.filter(level=1)} == {"wj_liaison"}
-    as_user(client, "wj_liaison")
-    inbox = client.get(reverse("cases:inbox"))
-    assert [r.case_task for r in inbox.context["reminders"]] == [case_task]
-    client.post(reverse("cases:reminders_read"))
-    assert not client.get(reverse("cases:inbox")).context["reminders"]
+    assert told(Notification.Kind.OVERDUE) == {"wj_liaison"}
+    reminder = Notification.objects.get(kind=Notification.Kind.OVERDUE)
+    assert reminder.case_task == case_task
+    assert reminder.url == reverse("cases:task", args=[receive.pk])  # the holder acts on it
 
     # a working day later: the agency's leader
     fire_timers_at(escalation_at(case_task.due_at, 2) + timedelta(minutes=1))
     case_task.refresh_from_db()
     assert case_task.escalation == CaseTask.Escalation.LEADER
-    assert {r.recipient.username for r in Reminder.objects.filter(level=2)} == {"wj_leader"}
+    assert told(Notification.Kind.OVERDUE_LEADER) == {"wj_leader"}
+    leader = Notification.objects.get(kind=Notification.Kind.OVERDUE_LEADER)
+    assert leader.url == reverse("cases:detail", args=[case.pk])  # a leader follows it up
 
     # three working days on: 督办, listed for the joint-meeting office only
     as_user(client, "yb_office")
@@ -72,7 +84,7 @@ def test_an_overdue_task_escalates_step_by_step_and_stops_when_done(client, worl
     assert sorted(levels) == ["task.escalated.1", "task.escalated.2", "task.escalated.3"]
     # firing again changes nothing
     fire_timers_at(escalation_at(case_task.due_at, 3) + timedelta(days=5))
-    assert Reminder.objects.filter(level=1).count() == 1
+    assert Notification.objects.filter(kind=Notification.Kind.OVERDUE).count() == 1
     assert AuditEvent.objects.filter(action__startswith="task.escalated").count() == 3
 
     # the task is done: it leaves the list, and the next task starts on time
@@ -95,7 +107,7 @@ def test_finishing_a_task_cancels_its_timers(client, world, agencies):
     )
     assert statuses == {STATUS.CANCELED}
     fire_timers_at(timezone.now() + timedelta(days=60))
-    assert not Reminder.objects.filter(case_task__task=receive).exists()
+    assert not Notification.objects.filter(case_task__task=receive, kind__in=OVERDUE).exists()
 
 
 def test_discipline_branches_are_not_listed_for_the_office(client, world, agencies):
@@ -106,4 +118,4 @@ def test_discipline_branches_are_not_listed_for_the_office(client, world, agenci
     assert CaseTask.objects.get(task=receive).escalation == CaseTask.Escalation.SUPERVISED
     as_user(client, "yb_office")
     assert not client.get(reverse("cases:supervision")).context["page"].object_list
-    assert not Reminder.objects.filter(level=3).exists()
+    assert not Notification.objects.filter(kind=Notification.Kind.SUPERVISION).exists()
