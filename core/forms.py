@@ -148,12 +148,26 @@ def _is_empty(value) -> bool:
     return False
 
 
+def _empty_value(field):
+    """What a field cleans to when nothing was entered in it."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return field.queryset.none()
+    if isinstance(field, forms.MultipleChoiceField) or getattr(
+        field.widget, "allow_multiple_selected", False
+    ):
+        return []
+    if isinstance(field, forms.TypedChoiceField):
+        return field.empty_value
+    return field.to_python("")
+
+
 class ConditionalFieldsMixin:
     """`shown_when = {field: ShownWhen(...)}`: the field is shown only when its condition holds
     (the field template puts the condition on its wrapper as data-show-when, xietong.js reads
-    it), and clean() adds `required` as the field's error when the condition holds and the
-    field is empty. Values typed into a hidden field are sent and kept, never lost; the
-    services ignore what does not apply to the answer given."""
+    it). clean() enforces the same rule: when the condition holds and the field is empty it
+    adds `required` as the field's error; when it does not hold the field does not apply —
+    whatever was typed in it is sent and shown again if the form comes back, but it is never
+    used (cleaned to empty, its errors dropped: the person cannot see them)."""
 
     shown_when: dict = {}
 
@@ -184,9 +198,12 @@ class ConditionalFieldsMixin:
     def clean(self):
         cleaned = super().clean()
         for name, rule in self.shown_when.items():
-            if name not in self.fields or not rule.required or name in self.errors:
+            if name not in self.fields:
                 continue
-            if self.applies(name) and _is_empty(cleaned.get(name)):
+            if not self.applies(name):
+                self._errors.pop(name, None)
+                cleaned[name] = _empty_value(self.fields[name])
+            elif rule.required and name not in self._errors and _is_empty(cleaned.get(name)):
                 self.add_error(name, rule.required)
         return cleaned
 

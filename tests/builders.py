@@ -104,3 +104,30 @@ def schedule(days_ahead=10) -> dict:
 
 def case_url(case) -> str:
     return reverse("cases:detail", args=[case.pk])
+
+
+def start_tags(html: str, name: str) -> list[dict]:
+    """The attributes of every <name …> start tag in `html` (stdlib parser, in order)."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == name:
+                found.append({key: ("" if value is None else value) for key, value in attrs})
+
+        handle_startendtag = handle_starttag
+
+    Collector().feed(html)
+    return found
+
+
+def visible_text(html: str) -> str:
+    """The text of `html` with tags dropped and whitespace folded (entities decoded)."""
+    import html as html_module
+    import re
+
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.DOTALL)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return " ".join(html_module.unescape(text).split())

@@ -49,7 +49,7 @@
     box.querySelectorAll(".xt-choices__option input:checked").forEach(function (input) {
       names.push(input.parentNode.textContent.trim());
     });
-    line.textContent = names.length ? line.getAttribute("data-some") + " " + names.join("、") : line.getAttribute("data-none");
+    line.textContent = names.length ? line.getAttribute("data-some").replace("{names}", names.join("、")) : line.getAttribute("data-none");
   }
 
   function setUpChoices(root) {
