@@ -232,6 +232,15 @@
     setUpChart(document);
   }
 
+  // a page arriving by Turbo gets its lists and hidden fields ready before it is painted,
+  // so no field shows for a moment and then disappears
+  document.addEventListener("turbo:before-render", function (event) {
+    var body = event.detail && event.detail.newBody;
+    if (body) {
+      setUpChoices(body);
+      setUpShowWhen(body);
+    }
+  });
   document.addEventListener("turbo:load", setUp);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUp);
