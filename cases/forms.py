@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from cases.models import MAX_AMOUNT, Case, Referral, Subject, ViolationType
 from cases.uploads import check_evidence_file
-from core.forms import IdChoiceField, IdMultipleChoiceField, LineField
+from core.forms import (
+    ANY,
+    ConditionalFieldsMixin,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    LineField,
+    ShownWhen,
+)
 from documents.content import has_control_characters
 
 CONTROL_MESSAGE = _("Remove the invisible control characters (often pasted from other software).")
@@ -76,7 +83,6 @@ class CaseForm(TextChecksMixin, forms.Form):
     violation_types = IdMultipleChoiceField(
         label=_("Violation types"),
         queryset=ViolationType.objects.filter(is_active=True),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
     )
     suspected_amount = money_field(_("Suspected amount (yuan)"))
     description = forms.CharField(
@@ -104,24 +110,31 @@ class CaseForm(TextChecksMixin, forms.Form):
         return value.strip()
 
 
-class SubjectForm(TextChecksMixin, forms.ModelForm):
+ORGANISATIONS = tuple(sorted(Subject.ORGANISATIONS))
+PEOPLE = tuple(sorted(Subject.PEOPLE))
+
+
+class SubjectForm(ConditionalFieldsMixin, TextChecksMixin, forms.ModelForm):
     text_fields = ("name", "note")
+    shown_when = {
+        "credit_code": ShownWhen(
+            {"kind": ORGANISATIONS},
+            required=_("An institution or pharmacy needs its credit code."),
+        ),
+        "id_number": ShownWhen({"kind": PEOPLE}, required=_("A person needs an ID number.")),
+        "institution_class": ShownWhen({"kind": ORGANISATIONS}),
+    }
 
     class Meta:
         model = Subject
         fields = ["kind", "name", "credit_code", "id_number", "institution_class", "note"]
 
     def clean(self):
-        cleaned = super().clean()
-        kind = cleaned.get("kind")
         for field in ("credit_code", "id_number"):
-            if cleaned.get(field):
-                cleaned[field] = "".join(cleaned[field].split()).upper()
-        if kind in Subject.ORGANISATIONS and not cleaned.get("credit_code"):
-            self.add_error("credit_code", _("An institution or pharmacy needs its credit code."))
-        if kind in Subject.PEOPLE and not cleaned.get("id_number"):
-            self.add_error("id_number", _("A person needs an ID number."))
-        return cleaned
+            value = self.cleaned_data.get(field)
+            if value:
+                self.cleaned_data[field] = "".join(value.split()).upper()
+        return super().clean()
 
 
 SubjectFormSet = forms.formset_factory(
@@ -138,8 +151,21 @@ def channel_for(agency: Agency) -> str:
     return "administrative"
 
 
-class DecideForm(TextChecksMixin, forms.Form):
+class DecideForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     text_fields = ("reason", "summary")
+    shown_when = {
+        "to_agencies": ShownWhen(
+            {"decision": ("refer",)},
+            required=_("Choose at least one agency to refer the case to."),
+        ),
+        "summary": ShownWhen(
+            {"decision": ("refer",)}, required=_("Write the summary the receivers will read.")
+        ),
+        "reason": ShownWhen(
+            {"decision": ("unfounded",)},
+            required=_("Give the reasons for closing the case as unfounded."),
+        ),
+    }
     DECISIONS = [
         ("refer", _("Refer to other agencies")),
         ("in_house", _("Handle in-house")),
@@ -151,7 +177,6 @@ class DecideForm(TextChecksMixin, forms.Form):
         label=_("Refer to"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     summary = forms.CharField(
         label=_("Summary for the receivers"),
@@ -173,21 +198,12 @@ class DecideForm(TextChecksMixin, forms.Form):
                 pk=case.agency_id
             )
 
-    def clean(self):
-        cleaned = super().clean()
-        decision = cleaned.get("decision")
-        if decision == "refer":
-            if not cleaned.get("to_agencies"):
-                self.add_error("to_agencies", _("Choose at least one agency to refer the case to."))
-            if not (cleaned.get("summary") or "").strip():
-                self.add_error("summary", _("Write the summary the receivers will read."))
-        if decision == "unfounded" and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", _("Give the reasons for closing the case as unfounded."))
-        return cleaned
 
-
-class ReceiveForm(TextChecksMixin, forms.Form):
+class ReceiveForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     text_fields = ("reason",)
+    shown_when = {
+        "reason": ShownWhen({"action": ("return",)}, required=_("Say what material is missing."))
+    }
     action = forms.ChoiceField(
         label=_("Action"),
         widget=forms.RadioSelect,
@@ -203,12 +219,6 @@ class ReceiveForm(TextChecksMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("action") == "return" and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", _("Say what material is missing."))
-        return cleaned
-
 
 class SupplementForm(TextChecksMixin, forms.Form):
     text_fields = ("note",)
@@ -218,8 +228,11 @@ class SupplementForm(TextChecksMixin, forms.Form):
     files = MultipleFileField(label=_("Files"))
 
 
-class ReferralDecideForm(TextChecksMixin, forms.Form):
+class ReferralDecideForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     text_fields = ("reason",)
+    shown_when = {
+        "reason": ShownWhen({"accept": ("no",)}, required=_("A refusal needs written reasons."))
+    }
     accept = forms.TypedChoiceField(
         label=_("Decision"),
         widget=forms.RadioSelect,
@@ -233,12 +246,6 @@ class ReferralDecideForm(TextChecksMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("accept") is False and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", _("A refusal needs written reasons."))
-        return cleaned
-
 
 def _text(label, required=True, rows=3, max_length=2000, **kwargs):
     return forms.CharField(
@@ -250,15 +257,15 @@ def _text(label, required=True, rows=3, max_length=2000, **kwargs):
     )
 
 
-def _require(form, cleaned, field, message):
-    if not (cleaned.get(field) or "").strip():
-        form.add_error(field, message)
-
-
-class RespondForm(TextChecksMixin, forms.Form):
+class RespondForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     """The sender's answer to a refusal."""
 
     text_fields = ("reason",)
+    shown_when = {
+        "reason": ShownWhen(
+            {"action": ("reconsider", "supervise")}, required=_("Give the grounds.")
+        )
+    }
     action = forms.ChoiceField(
         label=_("Action"),
         widget=forms.RadioSelect,
@@ -279,12 +286,6 @@ class RespondForm(TextChecksMixin, forms.Form):
             if referral.channel != Referral.Channel.CRIMINAL or not referral.copy_to_id:
                 choices = [c for c in choices if c[0] != "supervise"]
         self.fields["action"].choices = choices
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("action") in ("reconsider", "supervise"):
-            _require(self, cleaned, "reason", _("Give the grounds."))
-        return cleaned
 
 
 class ReconsiderForm(TextChecksMixin, forms.Form):
@@ -321,10 +322,24 @@ class HandoverForm(TextChecksMixin, forms.Form):
     files = MultipleFileField(label=_("Hand-over list and receipts"))
 
 
-class InvestigateForm(TextChecksMixin, forms.Form):
+REPORT = {"action": ("report",)}
+
+
+class InvestigateForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     """The receiver's result (处理结果反馈), or 公安's hand-back for administrative handling."""
 
     text_fields = ("outcome", "reason")
+    shown_when = {
+        "outcomes": ShownWhen(REPORT, required=_("Choose what the result was.")),
+        "outcome": ShownWhen(REPORT, required=_("Describe the result.")),
+        "recovered": ShownWhen(REPORT),
+        "fines": ShownWhen(REPORT),
+        "files": ShownWhen(REPORT),
+        "reason": ShownWhen(
+            {"action": ("hand_back",)},
+            required=_("Say why the facts do not call for criminal liability."),
+        ),
+    }
     action = forms.ChoiceField(
         label=_("Action"),
         widget=forms.RadioSelect,
@@ -353,22 +368,20 @@ class InvestigateForm(TextChecksMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") == "hand_back":
-            _require(
-                self, cleaned, "reason", _("Say why the facts do not call for criminal liability.")
-            )
-        elif cleaned.get("action") == "report":
-            _require(self, cleaned, "outcome", _("Describe the result."))
-            if not cleaned.get("outcomes"):
-                self.add_error("outcomes", _("Choose what the result was."))
+        if cleaned.get("action") == "report":
             for field in ("recovered", "fines"):
                 if cleaned.get(field) is None and field not in self.errors:
                     cleaned[field] = Decimal("0")
         return cleaned
 
 
-class CloseForm(TextChecksMixin, forms.Form):
+class CloseForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     text_fields = ("note", "summary")
+    shown_when = {
+        "summary": ShownWhen(
+            {"refer_to": (ANY,)}, required=_("Write the summary the receivers will read.")
+        )
+    }
     note = _text(_("Closing note"))
     recovered = money_field(_("Recovered by your agency itself (yuan)"), required=False)
     fines = money_field(_("Fined by your agency itself (yuan)"), required=False)
@@ -376,7 +389,6 @@ class CloseForm(TextChecksMixin, forms.Form):
         label=_("Refer further instead of closing (一案多处)"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Leave empty to close the case. Referring further is the leader's decision."),
     )
     summary = _text(_("Summary for the further receivers"), required=False, rows=3, max_length=5000)
@@ -387,12 +399,6 @@ class CloseForm(TextChecksMixin, forms.Form):
             self.fields["refer_to"].queryset = Agency.objects.filter(is_active=True).exclude(
                 pk=case.agency_id
             )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("refer_to"):
-            _require(self, cleaned, "summary", _("Write the summary the receivers will read."))
-        return cleaned
 
 
 class WithdrawForm(TextChecksMixin, forms.Form):
@@ -405,8 +411,13 @@ class ExtensionRequestForm(TextChecksMixin, forms.Form):
     reason = _text(_("Reasons for the extension"))
 
 
-class ExtensionDecideForm(TextChecksMixin, forms.Form):
+class ExtensionDecideForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     text_fields = ("note",)
+    shown_when = {
+        "note": ShownWhen(
+            {"approve": ("no",)}, required=_("Give the reasons for refusing the extension.")
+        )
+    }
     approve = forms.TypedChoiceField(
         label=_("Decision"),
         widget=forms.RadioSelect,
@@ -414,12 +425,6 @@ class ExtensionDecideForm(TextChecksMixin, forms.Form):
         choices=[("yes", _("Approve")), ("no", _("Refuse"))],
     )
     note = _text(_("Note"), required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("approve") is False:
-            _require(self, cleaned, "note", _("Give the reasons for refusing the extension."))
-        return cleaned
 
 
 class CommentForm(TextChecksMixin, forms.Form):

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "whitenoise.runserver_nostatic",
     "config.apps.XietongStaticFilesConfig",
     "django_filters",
@@ -179,6 +180,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so our own widget templates (templates/xietong/widgets/)
+# are found like any other template.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- database -------------------------------------------------------------------------
 if os.environ.get("DATABASE_URL"):

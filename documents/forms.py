@@ -35,7 +35,6 @@ class DispatchForm(forms.Form):
         label=_("Addressed to"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     recipients_extra = LineField(label=_("Other recipients"), max_length=300, required=False)
     body = forms.CharField(
@@ -56,7 +55,6 @@ class DispatchForm(forms.Form):
         label=_("Copied to"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     cc_extra = LineField(label=_("Other copy-to"), max_length=300, required=False)
     printed_by = LineField(label=_("Printed by"), max_length=60, required=False)

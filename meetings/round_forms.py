@@ -7,12 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from cases.forms import MultipleFileField, TextChecksMixin
 from core.forms import (
+    ANY,
+    UNTICKED,
     BoundedDateField,
     BoundedDateTimeField,
+    ConditionalFieldsMixin,
     IdChoiceField,
     IdMultipleChoiceField,
     LineField,
     RecordDateField,
+    ShownWhen,
 )
 from meetings.models import Meeting, Participant, Topic
 
@@ -27,8 +31,18 @@ def _dt(label, required=True):
     )
 
 
-class MeetingOpenForm(TextChecksMixin, forms.Form):
+class MeetingOpenForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     text_fields = ("title", "note")
+    shown_when = {
+        "topics_due": ShownWhen(
+            {"kind": (Meeting.Kind.FULL,), "ad_hoc": (UNTICKED,)},
+            required=_("A full meeting calls for topics by a deadline."),
+        ),
+        "agencies": ShownWhen(
+            {"kind": (Meeting.Kind.PARTIAL, Meeting.Kind.CONSULTATION)},
+            required=_("Choose the units taking part."),
+        ),
+    }
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices, initial="full")
     ad_hoc = forms.BooleanField(
         label=_("Ad hoc: no call for topics, the office drafts the agenda"), required=False
@@ -39,7 +53,6 @@ class MeetingOpenForm(TextChecksMixin, forms.Form):
         label=_("Units taking part (meetings of some units, consultations)"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     note = forms.CharField(
         label=_("Convenor's notes (convenor and office only)"),
@@ -48,18 +61,15 @@ class MeetingOpenForm(TextChecksMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        regular = cleaned.get("kind") == Meeting.Kind.FULL and not cleaned.get("ad_hoc")
-        if regular and not cleaned.get("topics_due"):
-            self.add_error("topics_due", _("A full meeting calls for topics by a deadline."))
-        if cleaned.get("kind") in ("partial", "consultation") and not cleaned.get("agencies"):
-            self.add_error("agencies", _("Choose the units taking part."))
-        return cleaned
 
-
-class TopicForm(TextChecksMixin, forms.Form):
+class TopicForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     text_fields = ("title", "background", "proposed_resolution", "case_summary")
+    shown_when = {
+        "case_summary": ShownWhen(
+            {"case": (ANY,)},
+            required=_("Write the summary of the case the participants may read."),
+        )
+    }
     title = LineField(label=_("Title"), max_length=120)
     background = forms.CharField(
         label=_("Background"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
@@ -90,14 +100,6 @@ class TopicForm(TextChecksMixin, forms.Form):
             self.fields["presenting"].queryset = presenting
             self.fields["presenting"].required = True
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("case") and not (cleaned.get("case_summary") or "").strip():
-            self.add_error(
-                "case_summary", _("Write the summary of the case the participants may read.")
-            )
-        return cleaned
-
 
 class TopicEditForm(TextChecksMixin, forms.Form):
     text_fields = ("title", "background", "proposed_resolution")
@@ -107,11 +109,12 @@ class TopicEditForm(TextChecksMixin, forms.Form):
     files = MultipleFileField(label=_("More materials"), help_text=FILES_HELP)
 
 
-class ScreenForm(TextChecksMixin, forms.Form):
+class ScreenForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     """The office's decision on one topic. Rendered once per topic on the meeting page, so the
     topics to merge into are read once (a choice list, not a query per rendering)."""
 
     text_fields = ("note",)
+    shown_when = {"merge_into": ShownWhen({"action": ("merge",)})}
     action = forms.ChoiceField(
         label=_("Decision"),
         choices=[
@@ -152,9 +155,13 @@ def _schedule_fields():
     }
 
 
-class ApproveForm(TextChecksMixin, forms.Form):
+APPROVING = ShownWhen({"approve": ("yes",)})
+
+
+class ApproveForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     """The convenor's decision on the agenda; approving sets the meeting, its chair and, per
-    agenda item, the units invited to attend it (列席)."""
+    agenda item, the units invited to attend it (列席). The schedule is checked by the service
+    (meetings.services.agenda_approve), whose message names what is wrong."""
 
     text_fields = ("note", "place")
     approve = forms.TypedChoiceField(
@@ -172,6 +179,13 @@ class ApproveForm(TextChecksMixin, forms.Form):
     )
 
     def __init__(self, *args, chairs=(), agenda=(), guests=None, **kwargs):
+        self.agenda = list(agenda)
+        # which fields exist depends on the agenda: the table is made per form
+        self.shown_when = {
+            **{name: APPROVING for name in (*_schedule_fields(), "chair")},
+            **{f"invited_{topic.pk}": APPROVING for topic in self.agenda},
+            "note": ShownWhen({"approve": ("no",)}),
+        }
         super().__init__(*args, **kwargs)
         from agencies.models import User
 
@@ -179,13 +193,11 @@ class ApproveForm(TextChecksMixin, forms.Form):
         self.fields = {**fields, **self.fields}
         self.fields["chair"].queryset = User.objects.filter(pk__in=[c.pk for c in chairs])
         self.fields["chair"].label_from_instance = lambda u: f"{u.get_full_name()} · {u.title}"
-        self.agenda = list(agenda)
         for topic in self.agenda:
             self.fields[f"invited_{topic.pk}"] = IdMultipleChoiceField(
                 label=_("Invited for “%(title)s” (列席)") % {"title": topic.title},
                 required=False,
                 queryset=guests,
-                widget=forms.SelectMultiple(attrs={"size": 4}),
                 error_messages={
                     "invalid_choice": _(
                         "A unit chosen already takes part in the meeting, or cannot be invited."
@@ -193,6 +205,7 @@ class ApproveForm(TextChecksMixin, forms.Form):
                 },
             )
         self.fields["note"] = self.fields.pop("note")  # last: only for returning the agenda
+        self.show_conditional_fields()  # the fields made above were not there for the mixin
 
     def invited(self) -> dict:
         return {
@@ -213,8 +226,17 @@ class RescheduleForm(TextChecksMixin, forms.Form):
             self.fields[name].required = True
 
 
-class RsvpForm(TextChecksMixin, forms.Form):
+class RsvpForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     text_fields = ("attendees", "leave_reason")
+    shown_when = {  # the same rules as meetings.services.rsvp, told at the field
+        "attendees": ShownWhen(
+            {"reply": (Participant.Reply.ATTENDING, Participant.Reply.SUBSTITUTE)},
+            required=_("Say who attends (name and position)."),
+        ),
+        "leave_reason": ShownWhen(
+            {"reply": (Participant.Reply.LEAVE,)}, required=_("Give the reason for leave.")
+        ),
+    }
     reply = forms.ChoiceField(
         label=_("Reply"),
         widget=forms.RadioSelect,
@@ -252,7 +274,6 @@ class ResolutionForm(TextChecksMixin, forms.Form):
         label=_("Cooperating units"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
-        widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     due_on = BoundedDateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
     topic = IdChoiceField(label=_("From the agenda item"), required=False, queryset=None)

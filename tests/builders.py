@@ -193,3 +193,30 @@ def referred(world, agencies, to, title="测试案件"):
     names = [to] if isinstance(to, str) else to
     refer(case, world["yb_leader"], {agencies[name]: "administrative" for name in names})
     return case
+
+
+def start_tags(html: str, name: str) -> list[dict]:
+    """The attributes of every <name …> start tag in `html` (stdlib parser, in order)."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == name:
+                found.append({key: ("" if value is None else value) for key, value in attrs})
+
+        handle_startendtag = handle_starttag
+
+    Collector().feed(html)
+    return found
+
+
+def visible_text(html: str) -> str:
+    """The text of `html` with tags dropped and whitespace folded (entities decoded)."""
+    import html as html_module
+    import re
+
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.DOTALL)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return " ".join(html_module.unescape(text).split())

@@ -10,7 +10,9 @@ import re
 import threading
 from types import SimpleNamespace
 
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from viewflow.workflow import chart
 from viewflow.workflow.nodes import TimerBoundary
 
@@ -60,7 +62,36 @@ def process_chart_svg(process) -> str:
         cell.status = None
     chart.calc_cell_status(CaseFlow, grid, process.pk)
     # drawn by viewflow from the flow's own node titles and task states: no user text
-    return mark_safe(without_inline_styles(chart.grid_to_svg(grid)))  # noqa: S308
+    return mark_safe(at_natural_size(without_inline_styles(chart.grid_to_svg(grid))))  # noqa: S308
+
+
+_SVG_ROOT = re.compile(r'<svg ([^>]*?)width="100%" height="100%" viewBox="0 0 (\d+) (\d+)"')
+
+
+def at_natural_size(svg: str) -> str:
+    """The chart one user unit to a pixel, so its 12 px labels are 12 px on the screen.
+
+    viewflow stretches the drawing to its box (width and height 100%), which shrinks a chart
+    1775 units wide to a third of that on a phone. At its natural size it scrolls in its
+    container (.xt-chart); xietong.js adds the zoom buttons, labelled by the attributes here.
+    """
+
+    def natural(match):
+        return format_html(
+            '<svg {}width="{}" height="{}" viewBox="0 0 {} {}" data-label-tools="{}" '
+            'data-label-in="{}" data-label-out="{}" data-label-reset="{}"',
+            mark_safe(match.group(1)),  # noqa: S308 — viewflow's own attributes
+            match.group(2),
+            match.group(3),
+            match.group(2),
+            match.group(3),
+            _("Zoom the process chart"),
+            _("Zoom in"),
+            _("Zoom out"),
+            _("Actual size"),
+        )
+
+    return _SVG_ROOT.sub(natural, svg, count=1)
 
 
 _STYLE_ELEMENT = re.compile(r"<style\b.*?</style>", re.DOTALL)

@@ -31,7 +31,7 @@ def test_the_office_issues_a_numbered_notice_and_the_recipient_downloads_it(page
     log_in("office")
     page.goto("/documents/new/")
     page.fill("#id_title", "关于报送2026年联络员名单的通知")
-    page.select_option("#id_to_agencies", label="吉林省公安厅")
+    page.locator("#id_to_agencies").get_by_role("checkbox", name="吉林省公安厅").check()
     page.fill(
         "#id_body", "一、报送内容\n请于3月20日前报送联络员名单。\n二、联系方式\n联系人：赵静。"
     )

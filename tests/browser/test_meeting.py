@@ -84,7 +84,9 @@ def test_a_meeting_round_from_topics_to_issued_minutes(page, live_server):
     page.get_by_role("link", name="审定议程").click()  # from the home page's to-do list
     start = timezone.now() + timedelta(days=7)
     page.check("input[value=yes]")
-    page.select_option("select[id^=id_invited_]", label="吉林省药品监督管理局")
+    page.locator("[id^=id_invited_]").first.get_by_role(
+        "checkbox", name="吉林省药品监督管理局"
+    ).check()
     page.fill("#id_starts_at", local(start))
     page.fill("#id_ends_at", local(start + timedelta(hours=2)))
     page.select_option("#id_form", "on_site")

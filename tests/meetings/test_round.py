@@ -216,7 +216,8 @@ def test_a_regular_round_from_topics_to_replies(
     as_user(client, "wj_liaison")
     rsvp = meeting_url(meeting, "rsvp")
     empty = client.post(rsvp, {"reply": "attending", "attendees": ""})
-    assert empty.status_code == 200 and empty.context["form"].non_field_errors()
+    assert empty.status_code == 200
+    assert empty.context["form"].errors["attendees"] == ["请填写参会人员（姓名及职务）。"]
     client.post(rsvp, {"reply": "attending", "attendees": "吕晓红 综合监督局副局长"})
     as_user(client, "ga_liaison")
     client.post(rsvp, {"reply": "leave", "leave_reason": "同期有专案工作"})
