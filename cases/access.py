@@ -15,6 +15,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from agencies.access import Ability, can, roles_with
+from agencies.models import Agency
 from audit.services import record_read
 from cases.models import Case, Evidence, Referral
 from cases.selectors import visible_cases_q, visible_referrals_q
@@ -203,6 +204,38 @@ def can_supervise(user) -> bool:
     """The joint-meeting office follows up overdue tasks of every agency (督办): it sees the
     督办 list and urges the holders (催办)."""
     return can(user, Ability.RUN_MEETINGS)
+
+
+URGE_INTERVAL_HOURS = 4  # one 催办 of a task by the office per half working day
+
+
+def urge_refusal(user, case_task) -> tuple[bool, str | None]:
+    """(is it theirs, why not now) for 催办: the joint-meeting office urges the holders of a
+    task under 督办 — open, escalated to the office, not in the 纪委监委 compartment — at
+    most once every URGE_INTERVAL_HOURS."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from workflow.models import CaseTask
+
+    if not can_supervise(user) or can(user, Ability.READ_ALL_CASES):
+        return False, None
+    referral = case_task.referral if case_task.referral_id else None
+    if referral is not None and referral.to_agency.kind == Agency.Kind.DISCIPLINE:
+        return False, None
+    if case_task.escalation != CaseTask.Escalation.SUPERVISED or not _open(case_task.task):
+        return True, str(_("This task is no longer under supervision."))
+    last = case_task.urges.order_by("-urged_at").first()
+    if last and timezone.now() - last.urged_at < timedelta(hours=URGE_INTERVAL_HOURS):
+        return True, str(
+            _("Urged at %(when)s; urge again after %(hours)d hours.")
+            % {
+                "when": timezone.localtime(last.urged_at).strftime("%Y-%m-%d %H:%M"),
+                "hours": URGE_INTERVAL_HOURS,
+            }
+        )
+    return True, None
 
 
 def can_withdraw(user, referral: Referral) -> bool:

@@ -489,3 +489,15 @@ class TaskFilterForm(forms.Form):
         widget=forms.HiddenInput,
         choices=[("", "")] + [(f"{sign}{key}", key) for key in TASK_SORTS for sign in ("", "-")],
     )
+
+
+class UrgeForm(TextChecksMixin, forms.Form):
+    """催办: an optional word from the office to the holders."""
+
+    text_fields = ("note",)
+    note = LineField(
+        label=_("Note to the agency (optional)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. please finish by Friday")}),
+    )

@@ -28,6 +28,7 @@ from cases.access import (
     extension_decision_refusal,
     extension_refusal,
     may_act_on_task,
+    urge_refusal,
 )
 from cases.models import Case, Evidence, Referral, Subject
 from cases.selectors import next_extension
@@ -957,3 +958,56 @@ def comment_add(*, case: Case, user, body: str, referral: Referral | None = None
             data={"referral": referral.pk if referral else None, "comment": comment.pk},
         )
     return comment
+
+
+def task_urge(*, user, case_task, note: str = ""):
+    """催办: the joint-meeting office urges the holders of a task under 督办, and their agency's
+    leaders, to deal with it — told in the app and by mail, recorded on the case.
+
+    Locks the CaseTask row: two office staff urging at the same moment give one urge (the
+    second finds the first within cases.access.URGE_INTERVAL_HOURS and is told so)."""
+    from agencies.access import people_who_can
+    from workflow.models import CaseTask, TaskUrge
+
+    note = " ".join(note.split())[:300]
+    with transaction.atomic():
+        case_task = (
+            CaseTask.objects.select_for_update(of=("self",))  # the row, not its joins
+            .select_related("task", "case", "agency", "referral__to_agency")
+            .get(pk=case_task.pk)
+        )
+        theirs, why_not = urge_refusal(user, case_task)
+        if not theirs:
+            raise PermissionDenied
+        if why_not:
+            raise ValidationError(why_not)
+        people = list(people_who_can(case_task.ability, case_task.agency)) + [
+            p
+            for p in people_who_can(Ability.APPROVE_CASE, case_task.agency)
+            if not can(p, Ability(case_task.ability))
+        ]
+        told = notifications.events.task_urged(case_task, people, note=note)
+        urge = TaskUrge.objects.create(
+            case_task=case_task,
+            urged_by=user,
+            urged_at=timezone.now(),
+            note=note,
+            told=sorted({n.recipient_id for n in told}),
+        )
+        _audit_step(
+            user=user,
+            case=case_task.case,
+            action="case.urged",
+            summary=lazy_summary(
+                _("The joint-meeting office urged %(agency)s: %(step)s"),
+                agency=case_task.agency.name,
+                step=case_task.task.flow_task.task_title,
+            ),
+            data={
+                "task": case_task.task_id,
+                "referral": case_task.referral_id,
+                "told": urge.told,
+                "note": note,
+            },
+        )
+    return urge

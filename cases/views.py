@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
@@ -35,6 +35,7 @@ from cases.access import (
     extension_refusal,
     may_see_id_numbers,
     task_refusal,
+    urge_refusal,
 )
 from cases.models import Case, Referral
 from config.downloads import file_response
@@ -167,11 +168,46 @@ def supervision_list(request):
     """督办: tasks overdue past the leader's reminder, for the joint-meeting office."""
     if not can_supervise(request.user):
         raise PermissionDenied
+    page = _page(request, selectors.supervised_tasks().prefetch_related("urges__urged_by"))
+    for case_task in page:
+        case_task.urged = next(iter(case_task.urges.all()), None)
+        case_task.may_urge = urge_refusal(request.user, case_task) == (True, None)
     return render(
         request,
         "cases/supervision_list.html",
-        {"page": _page(request, selectors.supervised_tasks()), "now": timezone.now()},
+        {"page": page, "now": timezone.now(), "urge_form": forms.UrgeForm()},
     )
+
+
+@require_POST
+@login_required
+@once_per_submission
+def task_urge(request, pk: int):
+    """催办 from the 督办 list: the holders and their leader are told, the case records it."""
+    from workflow.models import CaseTask
+
+    case_task = (
+        CaseTask.objects.select_related("task", "case", "agency", "referral__to_agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if case_task is None or not urge_refusal(request.user, case_task)[0]:
+        raise Http404
+    form = forms.UrgeForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        urge = services.task_urge(user=request.user, case_task=case_task, note=note)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Urged: %(agency)s was told, with its leader (%(n)d people).")
+            % {"agency": case_task.agency.short_name, "n": len(urge.told)},
+        )
+    return redirect("cases:supervision")
 
 
 @require_http_methods(["GET", "POST"])

@@ -79,6 +79,7 @@ class CasesApp(XietongApplication):
     evidence_path = path("evidence/<int:pk>/", case_views.evidence_download, name="evidence")
     task_path = path("tasks/<int:pk>/", case_views.task_page, name="task")
     supervision_path = path("supervision/", case_views.supervision_list, name="supervision")
+    urge_path = path("supervision/<int:pk>/urge/", case_views.task_urge, name="urge")
     withdraw_path = path(
         "referrals/<int:pk>/withdraw/", case_views.referral_withdraw, name="withdraw"
     )

@@ -5,7 +5,9 @@ The flow and the services call one function here at the moment the work appears:
 * `task_created` — every human task of the case flow (workflow/nodes.py AgencyTask._create);
 * `extension_requested` — an extension of the filing decision to approve
   (cases/services.py extension_request);
-* `task_escalated` — an overdue task reaches the next level (workflow/escalation.py).
+* `task_escalated` — an overdue task reaches the next level (workflow/escalation.py);
+* `task_urged` — the joint-meeting office urges the holders of a task under 督办 (催办,
+  cases/services.py task_urge).
 
 Who: only people of the agency that must act, never another agency. A task's people are the
 active people of its acting agency who hold its ability (`people_who_can`), less the person
@@ -403,4 +405,49 @@ def task_escalated(case_task, level: int, people) -> list[Notification]:
         url=url,
         case=case,
         case_task=case_task,
+    )
+
+
+URGE = Step(
+    K.URGE,
+    _("Urged (催办): %(step)s, case %(number)s"),
+    _(
+        "The joint-meeting office urges your agency to deal with the step “%(step)s” of case "
+        "%(number)s “%(title)s”, due on %(due)s and under supervision (督办).%(note)s"
+    ),
+)
+
+
+def task_urged(case_task, people, *, note: str = "") -> list[Notification]:
+    """催办: the holders (sent to the task) and their agency's leaders (sent to the case)."""
+    from agencies.access import Ability, can
+    from cases.access import may_act_on_task
+
+    task = case_task.task
+    with translation.override(settings.LANGUAGE_CODE):
+        step_title = str(task.flow_task.task_title)
+        extra = str(_(" The office adds: %(note)s") % {"note": note}) if note else ""
+    title, body = _render(
+        URGE,
+        _context(
+            case_task.case,
+            step=step_title,
+            due=local_time(case_task.due_at) if case_task.due_at else "",
+            note=extra,
+        ),
+    )
+    people = _may_see(people, case_task.referral if case_task.referral_id else None)
+    holders = [p for p in people if may_act_on_task(p, task)]
+    leaders = [p for p in people if p not in holders and can(p, Ability.APPROVE_CASE)]
+    common = {"kind": K.URGE, "title": title, "body": body, "case": case_task.case}
+    return notify(
+        recipients=holders,
+        url=reverse("cases:task", args=[task.pk]),
+        case_task=case_task,
+        **common,
+    ) + notify(
+        recipients=leaders,
+        url=reverse("cases:detail", args=[case_task.case_id]),
+        case_task=case_task,
+        **common,
     )

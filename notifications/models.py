@@ -44,6 +44,7 @@ class Notification(models.Model):
         OVERDUE = "overdue", _("Overdue task")
         OVERDUE_LEADER = "overdue_leader", _("Overdue task in your agency")
         SUPERVISION = "supervision", _("Supervision (督办)")
+        URGE = "urge", _("Urged by the joint-meeting office (催办)")
         # joint meetings (meetings/services.py, meetings/reminders.py)
         MEETING_TOPICS = "meeting_topics", _("Call for topics")
         MEETING_NOTICE = "meeting_notice", _("Meeting notice")

@@ -185,3 +185,30 @@ class CaseTask(models.Model):
 
     def __str__(self):
         return f"{self.task_id} {self.agency_id} {self.due_at}"
+
+
+class TaskUrge(models.Model):
+    """催办: the joint-meeting office urged the holders of a task under 督办 (and their leader)
+    to deal with it. Written only by cases.services.task_urge."""
+
+    case_task = models.ForeignKey(
+        CaseTask, verbose_name=_("task"), on_delete=models.CASCADE, related_name="urges"
+    )
+    urged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("urged by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    urged_at = models.DateTimeField(_("urged at"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    told = models.JSONField(_("people told"), default=list)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("urge (催办)")
+        verbose_name_plural = _("urges (催办)")
+        ordering = ["-urged_at"]
+
+    def __str__(self):
+        return f"{self.case_task_id} {self.urged_at}"

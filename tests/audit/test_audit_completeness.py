@@ -55,7 +55,7 @@ from notifications.models import Notification
 from tests.conftest import ensure_reference_data
 from tests.factories import AgencyFactory, UserFactory
 from tests.htmlforms import form_data, overlay
-from workflow.models import CalendarDay, DeadlineRule
+from workflow.models import CalendarDay, CaseTask, DeadlineRule
 
 READ = ".read_by_auditor"
 YB = "吉林省医疗保障局"  # the auditor's own agency
@@ -241,6 +241,24 @@ def post_task_step():
         url=reverse("cases:task", args=[task.pk]),
         expect="referral.",
         fill={"action": "sign"},
+    )
+
+
+def post_urge():
+    case_task = (
+        CaseTask.objects.filter(
+            escalation=CaseTask.Escalation.SUPERVISED,
+            task__status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        )
+        .exclude(referral__to_agency__kind="discipline")
+        .order_by("pk")
+        .first()
+    )
+    return Post(
+        user="yb_office",
+        url=reverse("cases:urge", args=[case_task.pk]),
+        page=reverse("cases:supervision"),
+        expect="case.urged",
     )
 
 
@@ -836,6 +854,7 @@ TABLE: dict[str, Entry] = {
     "cases:supervision": Entry(
         GetOnly(url("cases:supervision")), Refused(url("cases:supervision"))
     ),
+    "cases:urge": Entry(post_urge, Exempt("POST only; the auditor's POST is refused")),
     "cases:withdraw": Entry(
         post_withdraw, Refused(url("cases:withdraw", first_pk(Referral.objects.all)))
     ),

@@ -142,7 +142,7 @@ def test_a_case_registered_and_referred_on_a_phone(phone, live_server):
     assert "/cases/tasks/" in phone.url
     phone.fill("#id_summary", "该院涉嫌分解住院，请依法处理。")
     phone.get_by_role("button", name="提交").click()
-    phone.wait_for_selector("text=已完成")
+    phone.wait_for_selector(".xt-message--success >> text=已移送，移送书已印发")
     (referral,) = Referral.objects.filter(case=case)
     assert referral.to_agency.name == "吉林省公安厅"
     case.refresh_from_db()

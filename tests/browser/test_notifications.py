@@ -49,5 +49,5 @@ def test_a_liaison_opens_a_new_referral_from_the_notification_and_signs_for_it(p
     assert page.locator(".xt-bell__count").count() == 0  # read on the way
     page.check("input[value=sign]")
     page.get_by_role("button", name="提交").click()
-    page.wait_for_selector("text=已完成")
+    page.wait_for_selector(".xt-message--success >> text=已签收，回执已出具")
     assert Referral.objects.get(case=case).status == Referral.Status.SIGNED
