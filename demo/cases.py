@@ -52,7 +52,7 @@ def seed_cases() -> dict:
     t = Timeline()
     for story in case_stories(t):
         t.add(story)
-    t.run(since=t.working_days_ago(130))
+    t.run(since=t.working_days_ago(200))
     return {"cases": Case.objects.count()}
 
 
@@ -375,8 +375,19 @@ def _unfounded_report(t):
 # 9. a city-level criminal referral, copied to the city procuratorate; extensions
 def _city_criminal_with_extensions(t):
     from cases import services
+    from workflow.calendar_rules import rule_due
 
-    registered = _days(t, 6, 9, 10)
+    # signed for five working days ago — or later, so that its ten days have not run out
+    back = next(
+        (
+            k
+            for k in (5, 4, 3)
+            if rule_due("police_filing_extension_10", _days(t, k, 15, 30))
+            > t.now + timedelta(hours=12)
+        ),
+        3,
+    )
+    registered = _days(t, back + 1, 9, 10)
     yield registered
     case = register(
         "ccyb_officer",
@@ -420,8 +431,19 @@ def _city_criminal_with_extensions(t):
 # 10. under the procuratorate's filing supervision
 def _under_filing_supervision(t):
     from cases import services
+    from workflow.calendar_rules import rule_due
 
-    registered = _days(t, 8, 9, 0)
+    # supervision asked for three working days ago — or later, when a holiday has eaten up the
+    # procuratorate's seven days since
+    back = next(
+        (
+            k
+            for k in (3, 2, 1)
+            if rule_due("supervision_explanation", _days(t, k, 10)) > t.now + timedelta(hours=12)
+        ),
+        1,
+    )
+    registered = _days(t, back + 5, 9, 0)
     yield registered
     case = register(
         "yb_officer",
@@ -647,7 +669,19 @@ def _referred_further_and_closed(t):
 
 # 14. overdue and escalated to 督办: 卫健 has not signed for six working days
 def _overdue_under_supervision(t):
-    registered = _days(t, 7, 10, 0)
+    from workflow.calendar_rules import rule_due
+    from workflow.nodes import escalation_at
+
+    # referred on the latest working day from which the day to sign, and the leader's and the
+    # office's days after it, have all passed
+    sent_on = t.latest_working_day(
+        lambda day: (
+            escalation_at(rule_due("referral_receipt", t.at(day, 10)), 3)
+            < t.now - timedelta(hours=1)
+        ),
+        default=6,
+    )
+    registered = t.at(t.working_day_on_or_before(sent_on - timedelta(days=1)), 10)
     yield registered
     case = register(
         "yb_officer",
@@ -667,7 +701,7 @@ def _overdue_under_supervision(t):
     )
     if case is None:
         return
-    yield _days(t, 6, 10, 0)
+    yield t.at(sent_on, 10)
     refer(case, "yb_leader", ["省卫生健康委"], "请对该院诊疗行为依规核查。")
     # nobody signs: cron's timers remind 卫健's liaisons, then its leader, then list it for
     # the office's 督办, each on the working day it falls due
@@ -676,16 +710,22 @@ def _overdue_under_supervision(t):
 # 15. overdue at the leader-reminder stage: 公安 signed and has not decided on filing
 def _overdue_at_leader(t):
     from workflow.calendar_rules import rule_due
+    from workflow.nodes import escalation_at
 
-    # signed on the latest working day whose 3-day filing period ended two or three working
-    # days ago: the leader has been reminded, the office not yet
-    targets = {t.working_days_ago(2), t.working_days_ago(3)}
-    signed_on = next(
-        day
-        for back in range(4, 15)
-        if t.is_working_day(day := t.today - timedelta(days=back))
-        and rule_due("police_filing_decision", t.at(day, 11)).date() in targets
-    )
+    # signed on the latest working day whose 3-day filing period is so far past that the leader
+    # has been reminded, and the office not yet
+    def leader_reminded_only(day):
+        due = rule_due("police_filing_decision", t.at(day, 11))
+        return escalation_at(due, 2) < t.now - timedelta(hours=1) and escalation_at(
+            due, 3
+        ) > t.now + timedelta(hours=1)
+
+    signed_on = t.latest_working_day(leader_reminded_only, default=4)
+    if not leader_reminded_only(signed_on):  # right after a long holiday: a weekend duty day
+        signed_on = next(
+            (d for n in range(2, 25) if leader_reminded_only(d := t.today - timedelta(days=n))),
+            signed_on,
+        )
     registered = t.at(t.working_day_on_or_before(signed_on - timedelta(days=2)), 9, 40)
     yield registered
     case = register(

@@ -62,6 +62,16 @@ class Timeline:
                 count -= 1
         return day
 
+    def latest_working_day(self, condition, *, back: int = 25, default: int = 1) -> date:
+        """The latest working day before today for which `condition(day)` holds (looking back
+        `back` working days); else the `default`-th working day before today. For the stories
+        that must be overdue, or not yet, by today whatever holidays came before it."""
+        for count in range(1, back + 1):
+            day = self.working_days_ago(count)
+            if condition(day):
+                return day
+        return self.working_days_ago(default)
+
     def later(self, moment: datetime, working_days: int, hour: int, minute: int = 0):
         """`working_days` working days after `moment`'s day, at hour:minute (0: the same day,
         or the next working day when it is not one)."""
