@@ -726,7 +726,8 @@ def _overdue_at_leader(t):
             (d for n in range(2, 25) if leader_reminded_only(d := t.today - timedelta(days=n))),
             signed_on,
         )
-    registered = t.at(t.working_day_on_or_before(signed_on - timedelta(days=2)), 9, 40)
+    referred_on = t.working_day_on_or_before(signed_on - timedelta(days=1))
+    registered = t.at(t.working_day_on_or_before(referred_on - timedelta(days=1)), 9, 40)
     yield registered
     case = register(
         "yb_officer2",
@@ -739,7 +740,7 @@ def _overdue_at_leader(t):
     )
     if case is None:
         return
-    yield t.later(registered, 1, 9, 0)
+    yield t.at(referred_on, 9)
     referral = refer(case, "yb_leader", ["省公安厅"], "涉嫌倒卖医保药品，依法移送。")["省公安厅"]
     yield t.at(signed_on, 11)
     sign(case, referral)
