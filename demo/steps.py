@@ -112,7 +112,7 @@ def refer(case: Case, leader: str, agencies: list[str], summary: str) -> dict[st
 
 
 def decide(case: Case, leader: str, decision: str, reason: str) -> None:
-    """ "in_house" or "unfounded"."""
+    """The leader handles the case in-house or closes it as unfounded, with reasons."""
     services.case_decide(
         task=task(case, "approve"), user=user(leader), decision=decision, reason=reason
     )
