@@ -37,6 +37,8 @@ from documents.content import Attachment, DocumentContent, chinese_date
 from documents.services import document_issue, series_next_number
 from workflow.calendar_rules import rule_due
 
+FEN = Decimal("0.01")
+
 
 class AlreadyHandled(Exception):
     """The task was completed (or cancelled) by someone else a moment ago."""
@@ -724,8 +726,9 @@ def case_close(
             )
             return case
         totals = case.referrals.aggregate(r=Sum("recovered"), f=Sum("fines"))
-        case.recovered_total = (totals["r"] or Decimal("0")) + recovered
-        case.fines_total = (totals["f"] or Decimal("0")) + fines
+        # SQLite sums decimals as floats (91532.96 + … comes back with 15 digits): to the fen
+        case.recovered_total = ((totals["r"] or Decimal("0")) + recovered).quantize(FEN)
+        case.fines_total = ((totals["f"] or Decimal("0")) + fines).quantize(FEN)
         case.status = Case.Status.CLOSED
         case.closed_at = timezone.now()
         case.full_clean()

@@ -22,7 +22,7 @@ def _holder(agency, role):
     return agency.people.filter(role_grants__role=role).order_by("username").first()
 
 
-def seed_joint_body() -> dict:
+def seed_joint_body(*, propose_change: bool = True) -> dict:
     lead = Agency.objects.get(short_name="省医保局")
     body = services.body_ensure(
         name=NAME, lead_agency=lead, convenor=User.objects.get(username="yb_convenor")
@@ -36,6 +36,16 @@ def seed_joint_body() -> dict:
             liaison=_holder(agency, Role.LIAISON),
             sort_order=(order + 1) * 10,
         )
+    if propose_change:
+        propose_personnel_change()
+    return {"member units": body.memberships.count()}
+
+
+def propose_personnel_change() -> None:
+    """卫健 proposes a new liaison; the change awaits the office (once)."""
+    from meetings.models import JointBody
+
+    body = JointBody.objects.get(name=NAME)
     health = body.memberships.get(agency__short_name="省卫生健康委")
     if not PersonnelChange.objects.filter(membership=health).exists():
         services.change_propose(
@@ -45,4 +55,3 @@ def seed_joint_body() -> dict:
             proposed=User.objects.get(username="wj_officer"),
             reason="吕晓红同志工作调整，拟由施俊杰同志接任联席会议成员兼联络员。",
         )
-    return {"member units": body.memberships.count()}

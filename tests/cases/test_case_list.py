@@ -74,3 +74,44 @@ def test_the_case_list_keeps_a_fixed_number_of_queries(client, world, agencies):
         _response, shown = listed(client, sort="due")
     assert len(shown) == 23 and Case.objects.count() == 23
     assert len(many.captured_queries) <= len(few.captured_queries)
+
+
+def test_closing_sums_the_referrals_money_to_the_fen(world, agencies):
+    """SQLite sums decimals as floats: three results with fen must still close the case."""
+    from decimal import Decimal
+
+    from cases import services
+    from tests.builders import open_task
+
+    case = referred(world, agencies, ["省卫生健康委", "省市场监管厅", "省审计厅"], "分币案件")
+    amounts = [Decimal("91532.96"), Decimal("18401.37"), Decimal("7700.01")]
+    for referral, amount in zip(case.referrals.order_by("pk"), amounts, strict=True):
+        agency = referral.to_agency
+        liaison = agency.people.filter(role_grants__role="liaison").first()
+        officer = agency.people.filter(role_grants__role="case_officer").first()
+        services.referral_receive(
+            task=open_task(case, "receive", referral), user=liaison, action="sign"
+        )
+        services.referral_decide(
+            task=open_task(case, "decide", referral), user=liaison, accept=True, reason="受理"
+        )
+        services.referral_report(
+            task=open_task(case, "investigate", referral),
+            user=officer,
+            outcome="已处理",
+            outcomes=["funds_recovered"],
+            recovered=amount,
+            fines=amount,
+            files=[],
+        )
+    services.case_close(
+        task=open_task(case, "close"),
+        user=world["yb_officer"],
+        note="结案",
+        recovered=Decimal("0.10"),
+        fines=Decimal("0"),
+        refer_to=[],
+    )
+    case.refresh_from_db()
+    assert case.recovered_total == sum(amounts) + Decimal("0.10")
+    assert case.fines_total == sum(amounts)

@@ -3,7 +3,6 @@
 import re
 from pathlib import Path
 
-import pytest
 from django.apps import apps
 from django.core.management import call_command
 
@@ -14,11 +13,6 @@ from cases.models import Case, Referral
 from demo.directory import DEMO_PASSWORD, PEOPLE
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def snapshot():
