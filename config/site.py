@@ -41,7 +41,7 @@ class DirectoryApp(XietongApplication):
     menu_links = ((_("Agencies"), "index", "account_balance"),)
 
     index_path = path("", agency_views.agency_list, name="index")
-    agency_path = path("<int:pk>/", agency_views.agency_detail, name="agency")
+    agency_path = path("<id:pk>/", agency_views.agency_detail, name="agency")
 
 
 class AuditApp(XietongApplication):
@@ -53,7 +53,7 @@ class AuditApp(XietongApplication):
     menu_links = ((_("Audit log"), "index", "history"),)
 
     index_path = path("", audit_views.event_list, name="index")
-    event_path = path("<int:seq>/", audit_views.event_detail, name="event")
+    event_path = path("<id:seq>/", audit_views.event_detail, name="event")
     verify_path = path("verify/", audit_views.verify, name="verify")
 
 
@@ -75,16 +75,16 @@ class CasesApp(XietongApplication):
     inbox_path = path("inbox/", case_views.task_list, {"box": "inbox"}, name="inbox")
     archive_path = path("archive/", case_views.task_list, {"box": "archive"}, name="archive")
     create_path = path("new/", case_views.case_create, name="create")
-    detail_path = path("<int:pk>/", case_views.case_detail, name="detail")
-    evidence_path = path("evidence/<int:pk>/", case_views.evidence_download, name="evidence")
-    task_path = path("tasks/<int:pk>/", case_views.task_page, name="task")
+    detail_path = path("<id:pk>/", case_views.case_detail, name="detail")
+    evidence_path = path("evidence/<id:pk>/", case_views.evidence_download, name="evidence")
+    task_path = path("tasks/<id:pk>/", case_views.task_page, name="task")
     supervision_path = path("supervision/", case_views.supervision_list, name="supervision")
-    urge_path = path("supervision/<int:pk>/urge/", case_views.task_urge, name="urge")
+    urge_path = path("supervision/<id:pk>/urge/", case_views.task_urge, name="urge")
     withdraw_path = path(
-        "referrals/<int:pk>/withdraw/", case_views.referral_withdraw, name="withdraw"
+        "referrals/<id:pk>/withdraw/", case_views.referral_withdraw, name="withdraw"
     )
-    extend_path = path("referrals/<int:pk>/extend/", case_views.extension_request, name="extend")
-    extension_path = path("extensions/<int:pk>/", case_views.extension_decide, name="extension")
+    extend_path = path("referrals/<id:pk>/extend/", case_views.extension_request, name="extend")
+    extension_path = path("extensions/<id:pk>/", case_views.extension_decide, name="extension")
 
 
 class DocumentsApp(XietongApplication):
@@ -101,14 +101,14 @@ class DocumentsApp(XietongApplication):
 
     index_path = path("", document_views.dispatch_list, name="index")
     create_path = path("new/", document_views.dispatch_create, name="create")
-    dispatch_path = path("<int:pk>/", document_views.dispatch_detail, name="dispatch")
-    edit_path = path("<int:pk>/edit/", document_views.dispatch_edit, name="edit")
-    draft_path = path("<int:pk>/draft.pdf", document_views.dispatch_draft_pdf, name="draft_pdf")
-    issue_path = path("<int:pk>/issue/", document_views.dispatch_issue, name="issue")
-    correct_path = path("<int:pk>/correct/", document_views.dispatch_correct, name="correct")
-    download_path = path("issued/<int:pk>.pdf", document_views.document_download, name="download")
+    dispatch_path = path("<id:pk>/", document_views.dispatch_detail, name="dispatch")
+    edit_path = path("<id:pk>/edit/", document_views.dispatch_edit, name="edit")
+    draft_path = path("<id:pk>/draft.pdf", document_views.dispatch_draft_pdf, name="draft_pdf")
+    issue_path = path("<id:pk>/issue/", document_views.dispatch_issue, name="issue")
+    correct_path = path("<id:pk>/correct/", document_views.dispatch_correct, name="correct")
+    download_path = path("issued/<id:pk>.pdf", document_views.document_download, name="download")
     archive_path = path(
-        "issued/<int:pk>-pdfa.pdf",
+        "issued/<id:pk>-pdfa.pdf",
         document_views.document_download,
         {"archive": True},
         name="download_archive",
@@ -133,44 +133,44 @@ class MeetingsApp(XietongApplication):
     # meetings and their rounds (meetings/views.py)
     index_path = path("", meeting_views.meeting_list, name="index")
     open_path = path("new/", meeting_views.meeting_open, name="open")
-    meeting_path = path("<int:pk>/", meeting_views.meeting_detail, name="meeting")
-    topic_path = path("<int:pk>/topics/new/", meeting_views.topic_new, name="topic_new")
-    no_topics_path = path("<int:pk>/topics/none/", meeting_views.topics_none, name="no_topics")
+    meeting_path = path("<id:pk>/", meeting_views.meeting_detail, name="meeting")
+    topic_path = path("<id:pk>/topics/new/", meeting_views.topic_new, name="topic_new")
+    no_topics_path = path("<id:pk>/topics/none/", meeting_views.topics_none, name="no_topics")
     topic_edit_path = path(
-        "<int:pk>/topics/<int:topic_pk>/edit/", meeting_views.topic_edit, name="topic_edit"
+        "<id:pk>/topics/<id:topic_pk>/edit/", meeting_views.topic_edit, name="topic_edit"
     )
     screen_path = path(
-        "<int:pk>/topics/<int:topic_pk>/screen/", meeting_views.topic_screen, name="screen"
+        "<id:pk>/topics/<id:topic_pk>/screen/", meeting_views.topic_screen, name="screen"
     )
-    agenda_path = path("<int:pk>/agenda/", meeting_views.agenda_submit, name="agenda")
-    approve_path = path("<int:pk>/approve/", meeting_views.agenda_approve, name="approve")
-    rsvp_path = path("<int:pk>/reply/", meeting_views.meeting_rsvp, name="rsvp")
+    agenda_path = path("<id:pk>/agenda/", meeting_views.agenda_submit, name="agenda")
+    approve_path = path("<id:pk>/approve/", meeting_views.agenda_approve, name="approve")
+    rsvp_path = path("<id:pk>/reply/", meeting_views.meeting_rsvp, name="rsvp")
     reschedule_path = path(
-        "<int:pk>/reschedule/", meeting_views.meeting_reschedule, name="reschedule"
+        "<id:pk>/reschedule/", meeting_views.meeting_reschedule, name="reschedule"
     )
-    cancel_path = path("<int:pk>/cancel/", meeting_views.meeting_cancel, name="cancel")
-    file_path = path("files/<int:pk>/", meeting_views.file_download, name="file")
-    ics_path = path("<int:pk>/meeting.ics", meeting_views.meeting_calendar_file, name="ics")
-    attendance_path = path("<int:pk>/attendance/", meeting_views.attendance, name="attendance")
-    minutes_path = path("<int:pk>/minutes/", meeting_views.minutes, name="minutes")
+    cancel_path = path("<id:pk>/cancel/", meeting_views.meeting_cancel, name="cancel")
+    file_path = path("files/<id:pk>/", meeting_views.file_download, name="file")
+    ics_path = path("<id:pk>/meeting.ics", meeting_views.meeting_calendar_file, name="ics")
+    attendance_path = path("<id:pk>/attendance/", meeting_views.attendance, name="attendance")
+    minutes_path = path("<id:pk>/minutes/", meeting_views.minutes, name="minutes")
     comments_path = path(
-        "<int:pk>/minutes/comments/", meeting_views.minutes_comments, name="comments"
+        "<id:pk>/minutes/comments/", meeting_views.minutes_comments, name="comments"
     )
     minutes_approve_path = path(
-        "<int:pk>/minutes/approve/", meeting_views.minutes_approve, name="minutes_approve"
+        "<id:pk>/minutes/approve/", meeting_views.minutes_approve, name="minutes_approve"
     )
     resolutions_path = path("resolutions/", meeting_views.resolution_list, name="resolutions")
     calendar_path = path("calendar/", meeting_views.calendar, name="calendar")
     report_path = path("reports/new/", meeting_views.work_report, name="work_report")
     resolution_path = path(
-        "resolutions/<int:pk>/", meeting_views.resolution_detail, name="resolution"
+        "resolutions/<id:pk>/", meeting_views.resolution_detail, name="resolution"
     )
     # the body, its members and personnel changes (meetings/body_pages.py)
     body_path = path("body/", meeting_body_views.body_detail, name="body")
     change_new_path = path(
         "body/changes/new/", meeting_body_views.change_propose, name="change_propose"
     )
-    change_path = path("body/changes/<int:pk>/", meeting_body_views.change_detail, name="change")
+    change_path = path("body/changes/<id:pk>/", meeting_body_views.change_detail, name="change")
 
 
 class XietongSite(Site):

@@ -8,7 +8,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.centre, name="index"),
-    path("<int:pk>/open/", views.notification_open, name="open"),
+    path("<id:pk>/open/", views.notification_open, name="open"),
     path("read/", views.mark_all_read, name="read_all"),
     path("email/", views.preference, name="preference"),
 ]

@@ -380,3 +380,34 @@ def test_the_audit_log_stores_what_postgresql_cannot_hold_in_text():
     assert event.summary == "有\u2400空字符"
     assert event.data == {"q": "a\u2400b", "list": ["\u2400"]}
     assert verify_chain().ok
+
+
+def test_an_id_in_a_path_that_cannot_exist_is_no_match_at_all():
+    from django.urls import Resolver404, resolve
+
+    assert resolve("/cases/9223372036854775807/").kwargs == {"pk": 2**63 - 1}
+    for path in (
+        f"/cases/{HUGE_ID}/",
+        "/cases/9223372036854775808/",
+        "/cases/0/",
+        "/cases/007/",
+        f"/cases/supervision/{HUGE_ID}/urge/",
+        f"/notifications/{HUGE_ID}/open/",
+    ):
+        with pytest.raises(Resolver404):
+            resolve(path)
+
+
+def test_no_route_takes_a_bare_int_id():
+    """Every object id in a path goes through the bounded converter (core.converters)."""
+    from django.urls import URLResolver, get_resolver
+
+    def routes(resolver, prefix=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from routes(pattern, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern)
+
+    ours = [r for r in routes(get_resolver()) if not r.startswith("admin/")]
+    assert ours and not [r for r in ours if "<int:" in r]
