@@ -371,6 +371,7 @@ class Referral(models.Model):
     # what `decision_reason` holds in each state, as its label reads; a state not listed has
     # none (a return's reason is not shown once the material came and the referral was signed)
     REASON_LABELS = {
+        Status.SENT: _("Material asked for when it was returned"),
         Status.RETURNED: _("What is missing"),
         Status.ACCEPTED: _("Acceptance and filing"),
         Status.REFUSED: _("Reasons for refusing"),

@@ -435,6 +435,24 @@ def _complete(step, task, user, data):
     raise Http404
 
 
+def _task_context(user, case, referral) -> dict:
+    """What the actor needs to decide without leaving the task: the case's description and
+    parties, the evidence they may open, the incoming 移送书 and other papers of the referral,
+    and the previous steps' reasons (the referral's story in the template)."""
+    referrals = list(selectors.case_referrals(user=user, case=case))
+    visible = {r.pk for r in referrals}
+    evidence = case.evidence.filter(
+        Q(referral__isnull=True) | Q(referral__in=visible)
+    ).order_by("uploaded_at", "pk")
+    papers = selectors.referral_documents([referral]).get(referral.pk, []) if referral else []
+    return {
+        "subjects": case.subjects.all(),
+        "full_id_numbers": may_see_id_numbers(user, case, referrals),
+        "evidence": evidence,
+        "papers": papers,
+    }
+
+
 def _done_message(step, data, node) -> str:
     """What the step did, in the words of its outcome (a return is 已退回, not 已签收)."""
     outcome = {
@@ -522,6 +540,7 @@ def task_page(request, pk: int, **kwargs):
             "may_act": may_act,
             "refusal": refusal,
             "case_task": getattr(task, "case_task", None),
+            **_task_context(request.user, case, referral),
             "may_extend": bool(referral and may_act and step == "decide")
             and can_request_extension(request.user, referral),
             "now": timezone.now(),
