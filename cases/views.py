@@ -7,10 +7,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -33,13 +34,14 @@ from cases.access import (
     commentable_referrals,
     extension_decision_refusal,
     extension_refusal,
+    may_act_on_task,
     may_see_id_numbers,
     task_refusal,
     urge_refusal,
 )
 from cases.models import Case, Referral
 from config.downloads import file_response
-from core.forms import search_text
+from core.forms import parse_id, search_text
 from core.submissions import once_per_submission
 from workflow.models import DeadlineRule
 
@@ -156,10 +158,55 @@ def task_list(request, box: str):
             "counts": counts,
             "cap": CappedPaginator.CAP,
             "scope_query": query.urlencode(),
+            # several referrals to sign for on the page: offer to sign them at once
+            "batch": inbox and sum(t.mine and t.flow_task.name == "receive" for t in page) > 1,
             "extensions": selectors.pending_extensions(user=user) if inbox else [],
             "now": timezone.now(),
         },
     )
+
+
+@require_POST
+@login_required
+def batch_sign(request):
+    """签收 several referrals at once from the inbox: signing needs no input, so it is safe in
+    a batch. Each is its own step (its own flow lock and audit event); one a colleague signed
+    a moment ago, or that is not the user's, is counted and left alone."""
+    from viewflow.workflow.models import Task
+
+    ids = {parse_id(value) for value in request.POST.getlist("task")} - {None}
+    tasks = Task.objects.filter(pk__in=ids, flow_task_type="HUMAN").order_by("pk")
+    signed = skipped = 0
+    for task in tasks:
+        if task.flow_task.name != "receive" or not may_act_on_task(request.user, task):
+            skipped += 1
+            continue
+        try:
+            services.referral_receive(task=task, user=request.user, action="sign")
+        except (services.AlreadyHandled, PermissionDenied, FlowLockFailed, TransitionNotAllowed):
+            skipped += 1
+        else:
+            signed += 1
+    skipped += len(ids) - len(tasks)
+    if signed:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d referral signed for; its receipt (回执) was issued.",
+                "%(n)d referrals signed for; their receipts (回执) were issued.",
+                signed,
+            )
+            % {"n": signed},
+        )
+    if skipped or not ids:
+        messages.warning(
+            request,
+            _("%(n)d not signed: already handled by a colleague, or not yours to sign.")
+            % {"n": skipped}
+            if ids
+            else _("Choose the referrals to sign for."),
+        )
+    return redirect(f"{reverse('cases:inbox')}?scope=mine")
 
 
 @require_safe
@@ -441,9 +488,9 @@ def _task_context(user, case, referral) -> dict:
     and the previous steps' reasons (the referral's story in the template)."""
     referrals = list(selectors.case_referrals(user=user, case=case))
     visible = {r.pk for r in referrals}
-    evidence = case.evidence.filter(
-        Q(referral__isnull=True) | Q(referral__in=visible)
-    ).order_by("uploaded_at", "pk")
+    evidence = case.evidence.filter(Q(referral__isnull=True) | Q(referral__in=visible)).order_by(
+        "uploaded_at", "pk"
+    )
     papers = selectors.referral_documents([referral]).get(referral.pk, []) if referral else []
     return {
         "subjects": case.subjects.all(),

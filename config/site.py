@@ -74,6 +74,7 @@ class CasesApp(XietongApplication):
     index_path = path("", case_views.case_list, name="index")
     inbox_path = path("inbox/", case_views.task_list, {"box": "inbox"}, name="inbox")
     archive_path = path("archive/", case_views.task_list, {"box": "archive"}, name="archive")
+    batch_sign_path = path("inbox/sign/", case_views.batch_sign, name="batch_sign")
     create_path = path("new/", case_views.case_create, name="create")
     detail_path = path("<id:pk>/", case_views.case_detail, name="detail")
     evidence_path = path("evidence/<id:pk>/", case_views.evidence_download, name="evidence")

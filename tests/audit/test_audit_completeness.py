@@ -244,6 +244,42 @@ def post_task_step():
     )
 
 
+def post_batch_sign():
+    """Two referrals waiting for the same liaison (the batch is offered from two on)."""
+    from cases import services
+
+    task = open_human_tasks("receive")[0]
+    referral = Referral.objects.get(pk=task.data["referral_id"])
+    case = services.case_register(
+        user=person("yb_officer"),
+        subjects=[],
+        files=[],
+        data={
+            "title": "批量签收测试",
+            "source": "routine",
+            "violation_types": [],
+            "suspected_amount": 1000,
+            "description": "测试",
+            "confidentiality": "internal",
+            "informant": "",
+        },
+    )
+    approve = next(t for t in open_human_tasks("approve") if t.process.caseprocess.case == case)
+    services.case_decide(
+        task=approve,
+        user=person("yb_leader"),
+        decision="refer",
+        referrals=[{"to_agency": referral.to_agency, "channel": "administrative", "summary": "x"}],
+    )
+    return Post(
+        user=liaison_of(referral.to_agency).username,
+        url=reverse("cases:batch_sign"),
+        page=reverse("cases:inbox"),
+        expect="referral.",
+        fill={"task": [str(task.pk)]},
+    )
+
+
 def post_urge():
     case_task = (
         CaseTask.objects.filter(
@@ -854,6 +890,7 @@ TABLE: dict[str, Entry] = {
     "cases:supervision": Entry(
         GetOnly(url("cases:supervision")), Refused(url("cases:supervision"))
     ),
+    "cases:batch_sign": Entry(post_batch_sign, Exempt("POST only; the auditor signs nothing")),
     "cases:urge": Entry(post_urge, Exempt("POST only; the auditor's POST is refused")),
     "cases:withdraw": Entry(
         post_withdraw, Refused(url("cases:withdraw", first_pk(Referral.objects.all)))
