@@ -13,7 +13,7 @@ from demo.documents import seed_documents
 from demo.history import history_stories
 from demo.joint_body import propose_personnel_change, seed_joint_body
 from demo.meeting_rounds import meeting_history_stories, meeting_stories, meetings_to_build
-from demo.notifications import seed_notifications
+from demo.notifications import reading_story, seed_notifications
 from demo.timeline import Timeline
 
 # the directory and the joint-meeting body were set up a little before the first case
@@ -43,11 +43,12 @@ def _seed() -> dict:
     if meetings_to_build():
         stories += [*meeting_history_stories(t), *meeting_stories(t), _work_reports(t, since)]
     stories.append(_personnel_change(t))
+    stories.append(reading_story(t, since))
     for story in stories:
         t.add(story)
     t.run(since=since)
     counts.update(seed_documents())  # issued today, after everything else
-    counts.update(seed_notifications())  # last: people have read what they dealt with
+    counts.update(seed_notifications())  # who takes the daily digest
     counts.update(
         cases=Case.objects.count(),
         meetings=Meeting.objects.count(),

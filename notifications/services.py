@@ -428,3 +428,18 @@ def send_mail_run(*, now=None) -> dict:
     sent, failed = outbox_send(now=now)
     purged = outbox_purge(now=now)
     return {"digests": digests, "sent": sent, "failed": failed, "purged": purged}
+
+
+def notifications_settle_task(task) -> int:
+    """A human task of the case flow is done: its notifications (to act, overdue, urged) are
+    no longer work for anyone, so they are marked read — the bell counts what still waits.
+    In the step's transaction (viewflow's task_finished signal); the step's own audit event
+    records what happened."""
+    unread = list(Notification.objects.filter(case_task__task=task, read_at__isnull=True))
+    if not unread:
+        return 0
+    now = timezone.now()
+    for notification in unread:
+        notification.read_at = now
+    bulk_update_with_history(unread, Notification, ["read_at"], default_date=now)
+    return len(unread)

@@ -190,3 +190,24 @@ def test_the_work_reports_cover_periods_with_referrals(demo):
             Q(to_agency__kind="discipline")
         )
         assert sent.exists(), (start, end)
+
+
+def test_people_have_read_what_they_dealt_with_and_the_last_week_waits(demo):
+    from notifications.models import Notification
+
+    now = timezone.now()
+    # a task done leaves no unread notification about it, for anyone told of it
+    done = Notification.objects.filter(case_task__task__finished__isnull=False)
+    assert done.exists() and not done.filter(read_at__isnull=True).exists()
+    for notification in done.select_related("case_task__task")[:200]:
+        assert notification.read_at >= notification.created_at
+    # what is older than three weeks has been read; some of the last week waits in the bells
+    assert not Notification.objects.filter(
+        read_at__isnull=True, created_at__lt=now - timedelta(days=21)
+    ).exists()
+    waiting = Notification.objects.filter(read_at__isnull=True)
+    assert waiting.filter(created_at__gte=now - timedelta(days=7)).exists()
+    assert waiting.values("recipient").distinct().count() >= 5
+    # each reading is audited at the time it was read (the log is in date order, above)
+    read = AuditEvent.objects.filter(action="notifications.read")
+    assert read.count() >= Notification.objects.filter(read_at__isnull=False).count() - done.count()

@@ -194,3 +194,17 @@ def test_a_task_notification_shows_when_the_task_was_done(client, world, agencie
     page = client.get(reverse("notifications:index")).content.decode()
     assert "办结" in page
     assert timezone.localdate().isoformat() in page
+
+
+def test_a_done_task_no_longer_counts_in_the_bell(client, world, agencies):
+    """Signing from the inbox (not from the notification) settles the notification too, for
+    every colleague told of it."""
+    from cases import services
+    from notifications.models import Notification
+    from tests.builders import open_task, referred
+
+    case = referred(world, agencies, "省卫生健康委", "已办的事项")
+    task = open_task(case, "receive")
+    assert Notification.objects.filter(case_task__task=task, read_at__isnull=True).exists()
+    services.referral_receive(task=task, user=world["wj_liaison"], action="sign")
+    assert not Notification.objects.filter(case_task__task=task, read_at__isnull=True).exists()
