@@ -226,7 +226,7 @@ def urge_refusal(user, case_task) -> tuple[bool, str | None]:
         return False, None
     if case_task.escalation != CaseTask.Escalation.SUPERVISED or not _open(case_task.task):
         return True, str(_("This task is no longer under supervision."))
-    last = case_task.urges.order_by("-urged_at").first()
+    last = next(iter(case_task.urges.all()), None)  # newest first (Meta); may be prefetched
     if last and timezone.now() - last.urged_at < timedelta(hours=URGE_INTERVAL_HOURS):
         return True, str(
             _("Urged at %(when)s; urge again after %(hours)d hours.")

@@ -254,7 +254,7 @@ def supervised_tasks():
             task__status__in=[STATUS.NEW, STATUS.ASSIGNED],
         )
         .exclude(referral__to_agency__kind=Agency.Kind.DISCIPLINE)
-        .select_related("task", "case", "agency", "referral")
+        .select_related("task", "case", "agency", "referral__to_agency")
         .order_by("due_at")
     )
 

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 import chinese_calendar
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.builders import as_user, open_task, referred, registered_case
@@ -116,3 +117,24 @@ def test_the_dashboard_keeps_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_the_supervision_list_keeps_a_fixed_number_of_queries(
+    client, world, agencies, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases import services
+
+    tasks_due(world, agencies, [timedelta(days=-5)] * 2, [3, 3])
+    services.task_urge(user=world["yb_office"], case_task=CaseTask.objects.filter(escalation=3).first())
+    as_user(client, "yb_office")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("cases:supervision")).status_code == 200
+    tasks_due(world, agencies, [timedelta(days=-d) for d in range(2, 20)], [3] * 18)
+    for case_task in CaseTask.objects.filter(escalation=3, urges=None)[:5]:  # who urged and when, shown
+        services.task_urge(user=world["yb_office"], case_task=case_task)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("cases:supervision"))
+    assert len(response.context["page"]) == 20
