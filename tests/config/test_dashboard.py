@@ -128,12 +128,13 @@ def test_the_supervision_list_keeps_a_fixed_number_of_queries(
     from cases import services
 
     tasks_due(world, agencies, [timedelta(days=-5)] * 2, [3, 3])
-    services.task_urge(user=world["yb_office"], case_task=CaseTask.objects.filter(escalation=3).first())
+    supervised = CaseTask.objects.filter(escalation=CaseTask.Escalation.SUPERVISED)
+    services.task_urge(user=world["yb_office"], case_task=supervised.first())
     as_user(client, "yb_office")
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("cases:supervision")).status_code == 200
     tasks_due(world, agencies, [timedelta(days=-d) for d in range(2, 20)], [3] * 18)
-    for case_task in CaseTask.objects.filter(escalation=3, urges=None)[:5]:  # who urged and when, shown
+    for case_task in supervised.filter(urges=None)[:5]:  # who urged and when, on the page
         services.task_urge(user=world["yb_office"], case_task=case_task)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("cases:supervision"))
