@@ -1,7 +1,7 @@
 """Benchmark: inbox and case-page latency with 100,000 cases.
 
 Loads N cases (default 100,000) with their processes, a referral each and an open task each
-into a separate database, then times the inbox, the agency queue, the case list and case pages
+into a separate database, then times the home dashboard, the inbox, the case list and case pages
 through Django's test client (in-process, no network), and prints median and p95.
 
     XIETONG_ENV=development .venv/bin/python bench/bench_cases.py            # SQLite in /tmp
@@ -173,11 +173,14 @@ def main() -> None:
     client = Client()
     client.force_login(User.objects.get(username="wj_liaison"))
     ids = list(Case.objects.order_by("?").values_list("pk", flat=True)[: args.runs])
-    report("inbox", timed(client, "/cases/inbox/", args.runs))
-    report("inbox (mine and unit)", timed(client, "/cases/inbox/", args.runs))
+    report("home dashboard", timed(client, "/", args.runs))
+    report("inbox (mine and my unit's)", timed(client, "/cases/inbox/", args.runs))
+    report("inbox by due, latest first", timed(client, "/cases/inbox/?sort=-due", args.runs))
     report("inbox overdue", timed(client, "/cases/inbox/?due=overdue", args.runs))
     report("inbox source", timed(client, "/cases/inbox/?source=complaint", args.runs))
     report("case list", timed(client, "/cases/", args.runs))
+    report("case list, referred tab", timed(client, "/cases/?status=referred", args.runs))
+    report("case list by due time", timed(client, "/cases/?sort=due", args.runs))
     samples = []
     for pk in ids:
         samples += timed(client, f"/cases/{pk}/", 1)
