@@ -16,6 +16,13 @@ Environment:
   XIETONG_HSTS_SECONDS   HSTS max-age (default one year in production)
   XIETONG_CSRF_TRUSTED_ORIGINS  comma-separated https://host origins
   XIETONG_FONT_DIR       licensed document fonts that override the open ones (default: var/fonts)
+  XIETONG_AUDIT_CHECKPOINT_DIR  where `audit_checkpoint` writes the signed chain heads
+                         (default var/audit-checkpoints); put it where the database's owner
+                         cannot write (another host, a write-once mount)
+  XIETONG_AUDIT_CHECKPOINT_KEY  the HMAC key the checkpoints are signed with (never stored in
+                         the database; default: derived from DJANGO_SECRET_KEY). Set it on its
+                         own in production, so that rotating the secret key keeps old
+                         checkpoints verifiable
   XIETONG_SYSTEM_START   first day of records, YYYY-MM-DD (default 2024-01-01): report periods
                          and searches cannot start earlier
   XIETONG_MAIL_FROM      sender of notifications, meeting notices and invitations
@@ -310,6 +317,11 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Licensed fonts for official documents (方正小标宋, 仿宋_GB2312 …), named by role:
 # xiaobiaosong.ttf, fangsong.ttf, heiti.ttf, kaiti.ttf (see documents/fonts.py).
 XIETONG_FONT_DIR = Path(os.environ.get("XIETONG_FONT_DIR", DATA_DIR / "fonts"))
+# Signed statements of the audit chain's head (audit/checkpoints.py), kept out of the database.
+XIETONG_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("XIETONG_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints")
+)
+XIETONG_AUDIT_CHECKPOINT_KEY = os.environ.get("XIETONG_AUDIT_CHECKPOINT_KEY", "")
 
 # --- mail: notifications (notifications/), meeting notices with their .ics invitation --
 DEFAULT_FROM_EMAIL = os.environ.get("XIETONG_MAIL_FROM", "xietong@localhost")

@@ -60,6 +60,7 @@ def _reference_data(request):
 def _media_root(settings, tmp_path):
     """Issued documents and uploads go to a per-test folder, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "files"
+    settings.XIETONG_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
 
 
 @pytest.fixture(autouse=True)
