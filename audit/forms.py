@@ -4,11 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from core.forms import IdChoiceField, RecordDateField
 
-# Families of audit actions ("auth.login" belongs to "auth"); later apps add theirs.
+# Families of audit actions ("auth.login" belongs to "auth"): every prefix an action of the
+# code takes (tests/audit/test_views.py checks that none is left out).
 ACTION_FAMILIES = [
     ("auth", _("Sign-in and sign-out")),
-    ("directory", _("Directory and personnel")),
+    ("case", _("Cases")),
+    ("referral", _("Referrals")),
+    ("task", _("Deadlines and escalation")),
+    ("meetings", _("Joint meetings")),
     ("document", _("Official documents")),
+    ("notifications", _("Notifications")),
+    ("directory", _("Directory and personnel")),
+    ("calendar", _("Working-day calendar")),
+    ("admin", _("System administration")),
     ("audit", _("Audit checks")),
 ]
 

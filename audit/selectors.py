@@ -18,7 +18,7 @@ def event_list(
 ):
     events = AuditEvent.objects.all().order_by("-seq")
     if action:
-        events = events.filter(action__startswith=action)
+        events = events.filter(action__startswith=f"{action}.")
     if agency_id:
         events = events.filter(agency_id=agency_id)
     if query:

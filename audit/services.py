@@ -106,6 +106,21 @@ def record_event(
 READ_SUFFIX = ".read_by_auditor"
 
 
+def record_download(user, *, action: str, what, obj=None, data: dict | None = None):
+    """Log a file leaving the system — evidence, meeting material, an issued document, a draft
+    preview, a calendar invitation — whoever takes it (auditors included: for them this is
+    also the read). `action` names the kind (`case.evidence_downloaded` …), `what` the file as
+    the log should name it, `data` its id and SHA-256. Call it after the access check, just
+    before the response is built; every file-serving view does (tests/audit)."""
+    return record_event(
+        action=action,
+        actor=user,
+        obj=obj,
+        summary=lazy_summary(_("Downloaded %(what)s"), what=what),
+        data=data,
+    )
+
+
 def record_read(user, *, family: str, what, obj=None, data: dict | None = None):
     """Log a read of case material by an auditor (READ_ALL_CASES); nobody else's reads.
 

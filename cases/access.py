@@ -91,14 +91,7 @@ def access_evidence(user, pk: int) -> Evidence:
         raise Http404
     if evidence.referral_id and not can_view_referral(user, evidence.referral):
         raise Http404
-    record_read(
-        user,
-        family="case",
-        what=f"{evidence.case.number} · {evidence.original_name}",
-        obj=evidence.case,
-        data={"evidence": evidence.pk, "sha256": evidence.sha256},
-    )
-    return evidence
+    return evidence  # the download view logs it for everyone (audit.services.record_download)
 
 
 def access_task(user, pk: int) -> Task:

@@ -19,7 +19,7 @@ from viewflow.workflow.status import STATUS
 
 from agencies.access import Ability, can, require
 from audit.models import AuditEvent
-from audit.services import READ_SUFFIX, record_list_read
+from audit.services import READ_SUFFIX, record_download, record_list_read
 from cases import forms, selectors, services
 from cases.access import (
     access_case,
@@ -387,6 +387,13 @@ def _chart(case):
 @login_required
 def evidence_download(request, pk: int):
     evidence = access_evidence(request.user, pk)
+    record_download(
+        request.user,
+        action="case.evidence_downloaded",
+        what=f"{evidence.case.number} · {evidence.original_name}",
+        obj=evidence.case,
+        data={"evidence": evidence.pk, "sha256": evidence.sha256},
+    )
     return file_response(
         evidence.file.open("rb"),
         name=evidence.original_name,

@@ -1,3 +1,4 @@
+import hashlib
 from io import BytesIO
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.access import Ability, can, require
-from audit.services import record_list_read
+from audit.services import record_download, record_list_read
 from config.downloads import file_response
 from core.submissions import once_per_submission
 from documents import selectors, services
@@ -150,7 +151,15 @@ def dispatch_draft_pdf(request, pk: int):
     year = timezone.localdate().year
     content.number = f"{dispatch.agency.doc_prefix}{dispatch.series_code}〔{year}〕　号"
     name = f"draft-{dispatch.pk}"
-    return _pdf_response(render_pdf(content), name, default_stem=name, inline=True)
+    data = render_pdf(content)
+    record_download(
+        request.user,
+        action="document.draft_downloaded",
+        what=f"{dispatch.title} · {name}.pdf",
+        obj=dispatch,
+        data={"sha256": hashlib.sha256(data).hexdigest()},
+    )
+    return _pdf_response(data, name, default_stem=name, inline=True)
 
 
 @require_POST
@@ -243,4 +252,11 @@ def sample_pdf(request, code: str):
     if code not in TYPES:
         raise Http404
     name = f"sample-{code}"
-    return _pdf_response(render_pdf(sample_content(code)), name, default_stem=name, inline=True)
+    data = render_pdf(sample_content(code))
+    record_download(
+        request.user,
+        action="document.sample_downloaded",
+        what=f"{name}.pdf",
+        data={"type": code, "sha256": hashlib.sha256(data).hexdigest()},
+    )
+    return _pdf_response(data, name, default_stem=name, inline=True)

@@ -194,14 +194,7 @@ def access_meeting_file(user, pk: int) -> MeetingFile:
             raise Http404
     else:
         raise Http404
-    record_read(
-        user,
-        family="meetings",
-        what=f"{item.meeting.title} · {item.original_name}",
-        obj=item.meeting,
-        data={"file": item.pk, "sha256": item.sha256},
-    )
-    return item
+    return item  # the download view logs it for everyone (audit.services.record_download)
 
 
 # -- what a user may do in a meeting now: one rule per step --------------------------------

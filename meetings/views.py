@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from agencies.access import Ability, can
 from agencies.models import Agency
 from audit.models import AuditEvent
-from audit.services import READ_SUFFIX, record_list_read, record_read
+from audit.services import READ_SUFFIX, record_download, record_list_read, record_read
 from cases.models import Case
 from cases.selectors import visible_cases_q
 from config.downloads import content_disposition, file_response
@@ -556,6 +556,13 @@ def meeting_calendar_file(request, pk: int):
         meeting_ics(meeting, cancel=cancelled), content_type="text/calendar; charset=utf-8"
     )
     name = f"meeting-{meeting.pk}.ics"
+    record_download(
+        request.user,
+        action="meetings.calendar_downloaded",
+        what=f"{meeting.title} · {name}",
+        obj=meeting,
+        data={"cancel": cancelled},
+    )
     response["Content-Disposition"] = content_disposition(name, fallback=name)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -565,6 +572,13 @@ def meeting_calendar_file(request, pk: int):
 @login_required
 def file_download(request, pk: int):
     item = access_meeting_file(request.user, pk)
+    record_download(
+        request.user,
+        action="meetings.file_downloaded",
+        what=f"{item.meeting.title} · {item.original_name}",
+        obj=item.meeting,
+        data={"file": item.pk, "sha256": item.sha256},
+    )
     return file_response(
         item.file.open("rb"),
         name=item.original_name,

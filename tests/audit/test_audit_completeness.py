@@ -777,7 +777,7 @@ def read_extension():
 
 def read_evidence():
     item = evidence()
-    return Read(reverse("cases:evidence", args=[item.pk]), f"case{READ}", item.case)
+    return Read(reverse("cases:evidence", args=[item.pk]), "case.evidence_downloaded", item.case)
 
 
 def read_meeting():
@@ -810,7 +810,7 @@ def read_meeting_file():
         files=[SimpleUploadedFile("材料.pdf", b"%PDF-1.7\n...")],
     )
     item = MeetingFile.objects.get(topic=topic)
-    return Read(reverse("meetings:file", args=[item.pk]), f"meetings{READ}", item.meeting)
+    return Read(reverse("meetings:file", args=[item.pk]), "meetings.file_downloaded", item.meeting)
 
 
 def read_ics():

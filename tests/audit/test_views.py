@@ -101,3 +101,19 @@ def test_verifying_names_the_first_tampered_event(client, auditor):
         "checked": target.seq - 1,
         "broken_seq": target.seq,
     }
+
+
+def test_every_kind_of_action_in_the_code_has_a_category_to_filter_by():
+    import re
+    from pathlib import Path
+
+    from audit.forms import ACTION_FAMILIES
+
+    root = Path(__file__).resolve().parents[2]
+    prefixes = set()
+    for path in root.glob("*/**/*.py"):
+        if path.parts[len(root.parts)] in {".venv", "tests", "var"}:
+            continue
+        prefixes |= set(re.findall(r"action=f?\"([a-z_]+)\.", path.read_text()))
+    assert prefixes - {family for family, _label in ACTION_FAMILIES} == set()
+    assert {"case", "referral", "meetings", "document", "auth"} <= prefixes
