@@ -68,6 +68,13 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"#{self.seq} {self.action}"
 
+    @property
+    def action_label(self):
+        """The action in words (audit/actions.py)."""
+        from audit.actions import action_label
+
+        return action_label(self.action)
+
     def canonical_content(self) -> str:
         """The JSON that the hash covers: every field but the hashes themselves."""
         content = {

@@ -117,3 +117,15 @@ def test_every_kind_of_action_in_the_code_has_a_category_to_filter_by():
         prefixes |= set(re.findall(r"action=f?\"([a-z_]+)\.", path.read_text()))
     assert prefixes - {family for family, _label in ACTION_FAMILIES} == set()
     assert {"case", "referral", "meetings", "document", "auth"} <= prefixes
+
+
+def test_the_log_names_actions_in_words_not_codes(client, auditor):
+    record_event(action="referral.result_reported", summary="反馈了处理结果")
+    event = record_event(action="case.decided.refer", summary="同意移送")
+    login(client, auditor)
+    page = client.get(reverse("audit:index")).content.decode()
+    assert "已反馈结果" in page and "审批同意移送" in page
+    assert "referral.result_reported" not in page and "case.decided.refer" not in page
+    detail = client.get(reverse("audit:event", args=[event.seq])).content.decode()
+    visible = detail.replace('title="case.decided.refer"', "")
+    assert "审批同意移送" in detail and "case.decided.refer" not in visible
