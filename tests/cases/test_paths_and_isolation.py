@@ -14,6 +14,11 @@ from cases.models import Case, Referral
 from tests.cases.test_concurrency import referred_case
 from tests.cases.test_referral_walk import as_user, open_task, post_task
 
+# A process-wide cache (the working calendar, the holiday years) that the growth of the world
+# invalidates is filled again by the next page: one query, whatever the number of rows. Twenty
+# rows instead of two would still cost far more if a query ran per row.
+CACHE_REFILL = 1
+
 
 def test_returned_for_supplement_and_signed_after(client, world, agencies):
     case = referred_case(world, agencies, ["省卫生健康委"])
@@ -145,7 +150,7 @@ def test_lists_use_as_many_queries_for_ten_times_the_rows(
     with CaptureQueriesContext(connection) as few:
         assert len(client.get(reverse(box)).context["page"]) == 2
     _referrals_to_health(world, agencies, 18, signed=signed)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(len(few.captured_queries) + CACHE_REFILL):
         response = client.get(reverse(box))
     assert len(response.context["page"]) == 20
     if box == "cases:index":

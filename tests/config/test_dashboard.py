@@ -13,6 +13,11 @@ from django.utils import timezone
 from tests.builders import as_user, open_task, referred, registered_case
 from workflow.models import CaseTask
 
+# A process-wide cache (the working calendar, the holiday years) that the growth of the world
+# invalidates is filled again by the next page: one query, whatever the number of rows. Twenty
+# rows instead of two would still cost far more if a query ran per row.
+CACHE_REFILL = 1
+
 
 def working_day(day) -> bool:
     try:
@@ -114,7 +119,7 @@ def test_the_dashboard_keeps_a_fixed_number_of_queries(
     tasks_due(world, agencies, [timedelta(days=d) for d in range(-10, 10)], [3, 1] * 10)
     for _ in range(5):
         registered_case(world["yb_officer"])
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(len(few.captured_queries) + CACHE_REFILL):
         response = client.get("/")
     assert response.status_code == 200
 
@@ -136,6 +141,6 @@ def test_the_supervision_list_keeps_a_fixed_number_of_queries(
     tasks_due(world, agencies, [timedelta(days=-d) for d in range(2, 20)], [3] * 18)
     for case_task in supervised.filter(urges=None)[:5]:  # who urged and when, on the page
         services.task_urge(user=world["yb_office"], case_task=case_task)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(len(few.captured_queries) + CACHE_REFILL):
         response = client.get(reverse("cases:supervision"))
     assert len(response.context["page"]) == 20
