@@ -179,10 +179,7 @@ def notifications_mark_all_read(*, user) -> int:
         )
         if not unread:
             return 0
-        now = timezone.now()
-        for notification in unread:
-            notification.read_at = now
-        bulk_update_with_history(unread, Notification, ["read_at"], default_date=now)
+        _mark_read(unread)
         record_event(
             action="notifications.read",
             actor=user,
@@ -436,10 +433,14 @@ def notifications_settle_task(task) -> int:
     In the step's transaction (viewflow's task_finished signal); the step's own audit event
     records what happened."""
     unread = list(Notification.objects.filter(case_task__task=task, read_at__isnull=True))
-    if not unread:
-        return 0
-    now = timezone.now()
-    for notification in unread:
-        notification.read_at = now
-    bulk_update_with_history(unread, Notification, ["read_at"], default_date=now)
+    if unread:
+        _mark_read(unread)
     return len(unread)
+
+
+def _mark_read(notifications: list) -> None:
+    """Mark these notifications read now, each with its history row."""
+    now = timezone.now()
+    for notification in notifications:
+        notification.read_at = now
+    bulk_update_with_history(notifications, Notification, ["read_at"], default_date=now)
