@@ -54,45 +54,37 @@ def verify_chain(batch_size: int = 2000, *, checkpoints=None) -> ChainReport:
             False, 0, "", None, "checkpoint", f"{path.name if path else ''}: {problem}"
         )
     signed = {c.seq: c for c in checkpoints}
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
     checked = 0
+    expected_prev = GENESIS_HASH
+
+    def broken(seq, kind, problem):
+        return ChainReport(False, checked, expected_prev, seq, kind, problem)
+
+    expected_seq = 1
     events = AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size)
     for event in events:
         if event.seq != expected_seq:
-            return ChainReport(
-                False,
-                checked,
-                expected_prev,
+            return broken(
                 expected_seq,
                 "missing",
                 _("event #%(seq)s is missing (the next stored event is #%(next)s).")
                 % {"seq": expected_seq, "next": event.seq},
             )
         if event.prev_hash != expected_prev:
-            return ChainReport(
-                False,
-                checked,
-                expected_prev,
+            return broken(
                 event.seq,
                 "unlinked",
                 _("it does not link to the event before it (deleted, inserted or reordered)."),
             )
         if event.compute_hash() != event.hash:
-            return ChainReport(
-                False,
-                checked,
-                expected_prev,
+            return broken(
                 event.seq,
                 "edited",
                 _("its content no longer matches its hash (the row was edited)."),
             )
         checkpoint = signed.get(event.seq)
         if checkpoint is not None and checkpoint.hash != event.hash:
-            return ChainReport(
-                False,
-                checked,
-                expected_prev,
+            return broken(
                 event.seq,
                 "rewritten",
                 _(
@@ -106,10 +98,7 @@ def verify_chain(batch_size: int = 2000, *, checkpoints=None) -> ChainReport:
         checked += 1
     beyond = [c for c in checkpoints if c.seq > checked]
     if beyond:
-        return ChainReport(
-            False,
-            checked,
-            expected_prev,
+        return broken(
             checked + 1,
             "truncated",
             _(
@@ -122,10 +111,7 @@ def verify_chain(batch_size: int = 2000, *, checkpoints=None) -> ChainReport:
     head = ChainHead.objects.filter(id=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     if head_seq > checked:
-        return ChainReport(
-            False,
-            checked,
-            expected_prev,
+        return broken(
             checked + 1,
             "truncated",
             _(
@@ -135,10 +121,7 @@ def verify_chain(batch_size: int = 2000, *, checkpoints=None) -> ChainReport:
             % {"last": checked, "head": head_seq},
         )
     if head_seq < checked or head_hash != expected_prev:
-        return ChainReport(
-            False,
-            checked,
-            expected_prev,
+        return broken(
             head_seq + 1,
             "forged",
             _("events after the recorded head #%(head)s were written around the audit service.")

@@ -68,3 +68,16 @@ def screenshot(page, name):
     folder = os.environ.get("XIETONG_SCREENSHOTS")
     if folder:
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+
+
+def sign_in(page, username, password=None):
+    """Sign in through the login page (in Chinese) and wait for the signed-in page; whoever
+    was signed in on this page before is signed out first."""
+    from demo.directory import DEMO_PASSWORD
+
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password or DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector(".xt-page")

@@ -6,20 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from demo.directory import DEMO_PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_selector(".xt-page")
 
 
 @pytest.fixture

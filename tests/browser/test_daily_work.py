@@ -5,22 +5,14 @@ for the referral — nothing wider than the screen on the way."""
 import pytest
 
 from cases.models import Case, Referral
-from demo.directory import DEMO_PASSWORD, seed_directory
-from tests.browser.conftest import screenshot
+from demo.directory import seed_directory
+from tests.browser.conftest import screenshot, sign_in
 from tests.builders import refer, registered_case
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_selector(".xt-page")
 
 
 def fits(page):

@@ -4,7 +4,7 @@ import pytest
 
 from agencies.models import Role
 from documents.models import IssuedDocument
-from tests.browser.test_login import shot
+from tests.browser.conftest import screenshot as shot
 from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory
 
 pytestmark = [

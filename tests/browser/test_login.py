@@ -1,22 +1,15 @@
 """A person logs in through a real browser and finds their home page."""
 
-import os
-
 import pytest
 
 from agencies.models import Role
+from tests.browser.conftest import screenshot as shot
 from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-SCREENSHOTS = os.environ.get("XIETONG_SCREENSHOTS")
-
-
-def shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
 def test_a_liaison_logs_in_and_sees_their_home_page(page, live_server):

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from demo.directory import DEMO_PASSWORD, seed_directory
+from demo.directory import seed_directory
 from meetings.models import JointBody, Meeting, Membership, Resolution
-from tests.browser.test_login import shot
+from tests.browser.conftest import screenshot as shot
+from tests.browser.conftest import sign_in
 
 PDF = b"%PDF-1.7\n% a short test file\n"
 
@@ -39,12 +40,7 @@ def test_a_meeting_round_from_topics_to_issued_minutes(page, live_server):
         )
 
     def log_in(username):
-        page.context.clear_cookies()
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_selector(".xt-identity")
+        sign_in(page, username)
 
     def local(moment):
         return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")

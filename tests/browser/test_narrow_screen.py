@@ -8,8 +8,9 @@ from viewflow.workflow.models import Task
 
 from agencies.models import Agency
 from cases.models import Case, Referral
-from demo.directory import DEMO_PASSWORD, seed_directory
+from demo.directory import seed_directory
 from tests.browser.conftest import screenshot
+from tests.browser.conftest import sign_in as log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,15 +24,6 @@ def fits(page):
     """Nothing sticks out sideways: the page does not scroll horizontally."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"{page.url} is {width} px wide"
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_selector(".xt-identity")
 
 
 def test_the_login_error_is_shown_once_and_the_top_bar_fits(phone):

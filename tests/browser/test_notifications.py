@@ -1,25 +1,18 @@
 """A liaison is told of a new referral in a real browser: the bell counts it, the notification
 centre lists it, following it opens the task, and the liaison signs for the referral."""
 
-import os
-
 import pytest
 
 from cases.models import Referral
-from demo.directory import DEMO_PASSWORD, seed_directory
+from demo.directory import seed_directory
+from tests.browser.conftest import screenshot as shot
+from tests.browser.conftest import sign_in
 from tests.builders import refer, registered_case
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-SCREENSHOTS = os.environ.get("XIETONG_SCREENSHOTS")
-
-
-def shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
 def test_a_liaison_opens_a_new_referral_from_the_notification_and_signs_for_it(page):
@@ -30,11 +23,7 @@ def test_a_liaison_opens_a_new_referral_from_the_notification_and_signs_for_it(p
     case = registered_case(User.objects.get(username="yb_officer"))
     refer(case, User.objects.get(username="yb_leader"), {police: "criminal"})
 
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "ga_liaison")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_selector(".xt-bell")
+    sign_in(page, "ga_liaison")
     assert page.text_content(".xt-bell__count") == "1"
     shot(page, "bell")
 

@@ -3,8 +3,9 @@
 import pytest
 
 from cases.models import Case
-from demo.directory import DEMO_PASSWORD, seed_directory
-from tests.browser.test_login import shot
+from demo.directory import seed_directory
+from tests.browser.conftest import screenshot as shot
+from tests.browser.conftest import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,12 +24,7 @@ def test_one_case_three_agencies_in_the_browser(page, live_server, tmp_path):
     seed_directory()
 
     def log_in(username):
-        page.context.clear_cookies()
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_selector(".xt-identity")
+        sign_in(page, username)
 
     evidence = tmp_path / "检查记录.pdf"
     evidence.write_bytes(b"%PDF-1.7 evidence")

@@ -1,24 +1,17 @@
 """In a real browser: a locked account is told so on the login page; a person required to
 choose a new password is taken to the password change and goes on after it."""
 
-import os
-
 import pytest
 from django.conf import settings
 
 from agencies.models import Role, User
+from tests.browser.conftest import screenshot as shot
 from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-SCREENSHOTS = os.environ.get("XIETONG_SCREENSHOTS")
-
-
-def shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
 def submit_login(page, username, password):
