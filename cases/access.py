@@ -25,7 +25,9 @@ from documents.access import register_owner
 def access_case(user, pk: int) -> Case:
     case = (
         Case.objects.filter(visible_cases_q(user), pk=pk)
-        .select_related("agency", "registered_by", "decided_by")
+        .select_related(
+            "agency", "registered_by", "decided_by", "closing_reported_by", "closing_approved_by"
+        )
         .first()
     )
     if case is None:
@@ -134,7 +136,8 @@ def task_refusal(user, task) -> str | None:
     A task belongs to a role in an agency (stamped into task.data when it is created,
     workflow.nodes.AgencyTask): anyone of that agency holding that ability may act on it —
     there is no claiming. An auditor never acts. The registrant never decides on their own
-    case (审批 by a leader other than the person who registered it). `actionable_tasks_q` is
+    case (审批 by a leader other than the person who registered it), nor approves their own
+    closing report (结案审批). `actionable_tasks_q` is
     the same rule for lists.
     """
     data = task.data or {}
@@ -151,6 +154,10 @@ def task_refusal(user, task) -> str | None:
         task.process.caseprocess.case.registered_by_id == user.pk
     ):
         return str(_("The person who registered a case cannot also approve it."))
+    if task.flow_task.name == "approve_close" and (
+        task.process.caseprocess.case.closing_reported_by_id == user.pk
+    ):
+        return str(_("The author of a closing report cannot also approve it."))
     return None
 
 
@@ -167,10 +174,14 @@ def actionable_tasks_q(user) -> Q:
     if not getattr(user, "agency_id", None) or can(user, Ability.READ_ALL_CASES) or not abilities:
         return Q(pk__in=[])
     own_registration = Q(flow_task=CaseFlow.approve, process__caseprocess__case__registered_by=user)
+    own_closing_report = Q(
+        flow_task=CaseFlow.approve_close, process__caseprocess__case__closing_reported_by=user
+    )
     return (
         Q(status__in=[STATUS.NEW, STATUS.ASSIGNED])
         & Q(case_task__agency_id=user.agency_id, case_task__ability__in=abilities)
         & ~own_registration
+        & ~own_closing_report
     )
 
 

@@ -382,7 +382,7 @@ class CloseForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
             {"refer_to": (ANY,)}, required=_("Write the summary the receivers will read.")
         )
     }
-    note = _text(_("Closing note"))
+    note = _text(_("Closing report (结案报告)"), rows=5, max_length=5000)
     recovered = money_field(_("Recovered by your agency itself (yuan)"), required=False)
     fines = money_field(_("Fined by your agency itself (yuan)"), required=False)
     refer_to = IdMultipleChoiceField(
@@ -399,6 +399,24 @@ class CloseForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
             self.fields["refer_to"].queryset = Agency.objects.filter(is_active=True).exclude(
                 pk=case.agency_id
             )
+
+
+class CloseApprovalForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
+    """The leader's 结案审批 of the closing report."""
+
+    text_fields = ("opinion",)
+    shown_when = {
+        "opinion": ShownWhen(
+            {"approve": ("no",)}, required=_("Say what the closing report must change.")
+        )
+    }
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Approve the closing")), ("no", _("Return the closing report"))],
+    )
+    opinion = _text(_("Opinion"), required=False)
 
 
 class WithdrawForm(TextChecksMixin, forms.Form):

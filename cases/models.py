@@ -70,6 +70,7 @@ class Case(models.Model):
         AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
         IN_HOUSE = "in_house", _("Handled in-house")
         REFERRED = "referred", _("Referred")
+        CLOSING = "closing", _("Closing report awaiting approval")
         CLOSED_UNFOUNDED = "closed_unfounded", _("Closed as unfounded")
         CLOSED = "closed", _("Closed")
 
@@ -119,6 +120,38 @@ class Case(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reasons for the decision"), blank=True)
+    # 结案审批: the officer's closing report, then the leader's approval (or return)
+    closing_report = models.TextField(_("closing report"), blank=True)
+    closing_recovered = models.DecimalField(
+        _("recovered by the agency itself (yuan)"),
+        default=Decimal("0"),
+        validators=money_validators,
+        **MONEY,
+    )
+    closing_fines = models.DecimalField(
+        _("fined by the agency itself (yuan)"),
+        default=Decimal("0"),
+        validators=money_validators,
+        **MONEY,
+    )
+    closing_reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closing report by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closing_reported_at = models.DateTimeField(_("closing report at"), null=True, blank=True)
+    closing_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closing approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closing_opinion = models.TextField(_("leader's opinion on the closing"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     recovered_total = models.DecimalField(
         _("recovered (yuan)"), default=Decimal("0"), validators=money_validators, **MONEY

@@ -26,6 +26,10 @@ def case_is_in_house(case: Case) -> bool:
     return Case.objects.filter(pk=case.pk, status=Case.Status.IN_HOUSE).exists()
 
 
+def case_is_closed(case: Case) -> bool:
+    return Case.objects.filter(pk=case.pk, status=Case.Status.CLOSED).exists()
+
+
 def referral_status(referral_id: int) -> str:
     return Referral.objects.values_list("status", flat=True).get(pk=referral_id)
 

@@ -700,10 +700,11 @@ def case_close(
     fines: Decimal = Decimal("0"),
     refer_to: list[dict] | None = None,
 ) -> Case:
-    """Close the case with its totals — or refer it to further agencies first (一案多处).
+    """Write the closing report (结案报告) with what the agency itself recovered and fined,
+    for the leader's approval (case_close_approve) — or refer the case to further agencies
+    first (一案多处), which is a leader's decision, like the first referral.
 
-    Totals are the referrals' results plus what the agency itself recovered and fined.
-    Referring further is a leader's decision, like the first referral.
+    Locks the process (the task's activation) and the case row.
     """
     with _acting_on(task, user) as activation:
         case = Case.objects.select_for_update().get(pk=activation.process.case.pk)
@@ -711,6 +712,7 @@ def case_close(
             if not can(user, Ability.APPROVE_CASE):
                 raise ValidationError(_("Only the agency leader may refer the case further."))
             case.status = Case.Status.REFERRED
+            case.closing_opinion = ""  # a returned report's opinion is answered by this
             case.save()
             for item in refer_to:
                 referral_create(case=case, user=user, **item)
@@ -725,27 +727,89 @@ def case_close(
                 data={"referrals": [item["to_agency"].pk for item in refer_to], "note": note},
             )
             return case
-        totals = case.referrals.aggregate(r=Sum("recovered"), f=Sum("fines"))
-        # SQLite sums decimals as floats (91532.96 + … comes back with 15 digits): to the fen
-        case.recovered_total = ((totals["r"] or Decimal("0")) + recovered).quantize(FEN)
-        case.fines_total = ((totals["f"] or Decimal("0")) + fines).quantize(FEN)
-        case.status = Case.Status.CLOSED
-        case.closed_at = timezone.now()
+        case.status = Case.Status.CLOSING
+        case.closing_report = note.strip()
+        case.closing_recovered = recovered.quantize(FEN)
+        case.closing_fines = fines.quantize(FEN)
+        case.closing_reported_by = user
+        case.closing_reported_at = timezone.now()
+        case.closing_approved_by = None
+        case.closing_opinion = ""
         case.full_clean()
         case.save()
         _audit_step(
             user=user,
             case=case,
-            action="case.closed",
-            summary=lazy_summary(_("Closed case %(number)s"), number=case.number),
+            action="case.closing_reported",
+            summary=lazy_summary(
+                _("Closing report on case %(number)s sent for the leader's approval"),
+                number=case.number,
+            ),
             data={
-                "recovered": case.recovered_total,
-                "fines": case.fines_total,
-                "note": note.strip(),
+                "recovered": case.closing_recovered,
+                "fines": case.closing_fines,
+                "note": case.closing_report,
             },
         )
     return case
 
+
+
+def case_close_approve(*, task, user, approve: bool, opinion: str = "") -> Case:
+    """The leader's 结案审批 of the officer's closing report: approved, the case is closed with
+    its totals (the referrals' results plus what the agency itself recovered and fined);
+    returned (with an opinion), the report goes back to the officer's closing step.
+
+    The author of the report may not approve it (cases.access.task_refusal). Locks the
+    process (the task's activation) and the case row.
+    """
+    opinion = opinion.strip()
+    if not approve and not opinion:
+        raise ValidationError(_("Say what the closing report must change."))
+    with _acting_on(task, user) as activation:
+        case = Case.objects.select_for_update().get(pk=activation.process.case.pk)
+        case.closing_opinion = opinion
+        case.closing_approved_by = user if approve else None
+        if approve:
+            totals = case.referrals.aggregate(r=Sum("recovered"), f=Sum("fines"))
+            # SQLite sums decimals as floats (91532.96 + … comes back with 15 digits): to the fen
+            case.recovered_total = (
+                (totals["r"] or Decimal("0")) + case.closing_recovered
+            ).quantize(FEN)
+            case.fines_total = ((totals["f"] or Decimal("0")) + case.closing_fines).quantize(FEN)
+            case.status = Case.Status.CLOSED
+            case.closed_at = timezone.now()
+        else:
+            case.status = (
+                Case.Status.REFERRED if case.referrals.exists() else Case.Status.IN_HOUSE
+            )
+        case.full_clean()
+        case.save()
+        if approve:
+            _audit_step(
+                user=user,
+                case=case,
+                action="case.closed",
+                summary=lazy_summary(_("Closed case %(number)s"), number=case.number),
+                data={
+                    "recovered": case.recovered_total,
+                    "fines": case.fines_total,
+                    "note": case.closing_report,
+                    "opinion": opinion,
+                    "reported_by": case.closing_reported_by_id,
+                },
+            )
+        else:
+            _audit_step(
+                user=user,
+                case=case,
+                action="case.closing_returned",
+                summary=lazy_summary(
+                    _("Closing report on case %(number)s returned"), number=case.number
+                ),
+                data={"opinion": opinion},
+            )
+    return case
 
 # -- withdrawal, extensions, progress and comments ---------------------------------------
 

@@ -416,6 +416,7 @@ STEP_FORMS = {
     "handover": forms.HandoverForm,
     "investigate": forms.InvestigateForm,
     "close": forms.CloseForm,
+    "approve_close": forms.CloseApprovalForm,
 }
 
 
@@ -486,6 +487,10 @@ def _complete(step, task, user, data):
             fines=data["fines"] or Decimal("0"),
             refer_to=_referrals_to(data["refer_to"], data["summary"]),
         )
+    if step == "approve_close":
+        return services.case_close_approve(
+            task=task, user=user, approve=data["approve"], opinion=data["opinion"]
+        )
     raise Http404
 
 
@@ -524,11 +529,17 @@ def _done_message(step, data, node) -> str:
         ("approve", "refer"): _("Referred; the referral letters were issued."),
         ("approve", "in_house"): _("The case stays with your agency."),
         ("approve", "unfounded"): _("Closed as unfounded."),
+        ("approve_close", True): _("The closing is approved; the case is closed."),
+        ("approve_close", False): _("The closing report is returned to the officer."),
     }
-    key = data.get("action", data.get("accept", data.get("decision")))
+    key = data.get("action", data.get("accept", data.get("decision", data.get("approve"))))
     message = outcome.get((step, key))
     if message is None and step in ("close", "handle_in_house"):
-        message = _("Referred further.") if data.get("refer_to") else _("The case is closed.")
+        message = (
+            _("Referred further.")
+            if data.get("refer_to")
+            else _("The closing report is sent to the leader for approval.")
+        )
     return str(message or _("Done: %(step)s.") % {"step": node.task_title})
 
 

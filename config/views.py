@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -33,7 +34,15 @@ def home(request):
             "roles": roles,
             "counts": cases.task_counts(user=user),
             "urgent": list(mine[:URGENT]),
-            "approvals": list(mine.filter(flow_task=CaseFlow.approve)[:URGENT]) if leader else [],
+            "approvals": (
+                list(
+                    mine.filter(
+                        Q(flow_task=CaseFlow.approve) | Q(flow_task=CaseFlow.approve_close)
+                    )[:URGENT]
+                )
+                if leader
+                else []
+            ),
             "extensions": list(cases.pending_extensions(user=user)[:URGENT]) if leader else [],
             "supervised": cases.supervised_tasks().count() if office else None,
             "meeting_todos": meeting_todos(user),

@@ -15,6 +15,7 @@ from datetime import timedelta
 from cases.models import Case
 from demo.steps import (
     accept,
+    approve_closing,
     close,
     credit,
     decide,
@@ -80,6 +81,7 @@ def case_stories(t: Timeline) -> list:
             _audit_finding,
             _city_in_house_closed,
             _city_approval_pending,
+            _closing_report_awaiting_approval,
         )
     ]
 
@@ -332,6 +334,7 @@ def _closed_bed_hanging(t):
     report(case, referral, "约谈院长，通报批评，责令整改。", "264300.00", "528600.00")
     yield t.later(reported, 4, 10, 0)
     close(case, "yb_officer", "已全额追回并处2倍罚款。")
+    yield from approve_closing(t, case)
 
 
 # 7. handled in-house, in progress
@@ -665,6 +668,7 @@ def _referred_further_and_closed(t):
     )
     yield t.later(reported, 3, 10, 0)
     close(case, "yb_officer2", "两个部门均已反馈处理结果，结案。")
+    yield from approve_closing(t, case)
 
 
 # 14. overdue and escalated to 督办: 卫健 has not signed for six working days
@@ -780,6 +784,9 @@ def _closed_two_agencies(t):
     report(case, branches["省市场监管厅"], "没收违法所得并处罚款。", "420000.00", "210000.00")
     yield t.at(t.working_days_after(accepted.date() + timedelta(days=27), 4), 10, 0)
     close(case, "yb_officer", "解除医保服务协议，追回全部基金。", recovered="264000.00")
+    yield from approve_closing(
+        t, case, returned="请补充解除服务协议的文书编号及追回款项的入库凭证。"
+    )
 
 
 # 18. other bodies refer too: 市场监管 sends a case to 医保, who is deciding on it
@@ -878,6 +885,7 @@ def _city_in_house_closed(t):
         "43600.00",
         step="handle_in_house",
     )
+    yield from approve_closing(t, case)
 
 
 # 17. an approval pending at the city level
@@ -891,4 +899,33 @@ def _city_approval_pending(t):
         amount="73500.00",
         subjects=[],
         description="智能监控提示同一透析治疗重复收取耗材费用。",
+    )
+
+
+# 22. 结案审批 pending: the officer's closing report waits for the leader
+def _closing_report_awaiting_approval(t):
+    registered = _days(t, 30, 10, 0)
+    yield registered
+    case = register(
+        "yb_officer2",
+        "某民营医院虚记诊疗项目线索",
+        source="self_inspection",
+        violations=["over_standard_charge"],
+        amount="68450.00",
+        subjects=[],
+        description="定点医疗机构自查自纠中发现部分病历虚记康复理疗项目，经核实后登记。",
+    )
+    if case is None:
+        return
+    yield t.later(registered, 1, 9, 40)
+    decide(case, "yb_leader", "in_house", "事实清楚、金额较小，由本局依法处理。")
+    yield _days(t, 1, 16, 10)
+    close(
+        case,
+        "yb_officer2",
+        "经核查，该院2026年虚记康复理疗项目涉及医保基金68450.00元，已全额追回，"
+        "并依法处违规金额1倍罚款；已约谈医院负责人并责令整改。",
+        "68450.00",
+        "68450.00",
+        step="handle_in_house",
     )

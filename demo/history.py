@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from demo.steps import (
     accept,
+    approve_closing,
     close,
     credit,
     decide,
@@ -519,6 +520,7 @@ def _story(t: Timeline, spec: Spec):
             fines=str(recovered * 2 if recovered < Decimal("500000") else recovered),
             step="handle_in_house",
         )
+        yield from approve_closing(t, case)
         return
     branches = refer(case, spec.leader, spec.targets, "请依职责依法查处，并将处理结果反馈我单位。")
     ends = []
@@ -544,6 +546,7 @@ def _story(t: Timeline, spec: Spec):
         recovered=_share(spec.amount, "0.8") if own else "0",
         fines=_share(spec.amount, "0.8") if own else "0",
     )
+    yield from approve_closing(t, case)
 
 
 def _branch(t, spec, case, referral, decided, end, end_of_past):

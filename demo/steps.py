@@ -6,6 +6,7 @@ overdue ever are.
 """
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -196,13 +197,47 @@ def report(case, referral, outcome, recovered, fines, outcomes=("admin_penalty",
 
 
 def close(case, officer, note, recovered="0", fines="0", step="close"):
-    """Close the case (`step="handle_in_house"` for a case the agency handled itself)."""
+    """The officer's closing report (`step="handle_in_house"` for a case the agency handled
+    itself); the leader approves it in approve_closing."""
     services.case_close(
         task=task(case, step),
         user=user(officer),
         note=note,
         recovered=Decimal(recovered),
         fines=Decimal(fines),
+    )
+
+
+def approve_closing(t, case, *, opinion="同意结案。", returned="", leader=None):
+    """The leader's 结案审批 of the closing report the next working day at 9:30 — after
+    returning it once with `returned` as the opinion, when given (the officer revises it the
+    working day after). A step still to come is not taken: the report waits for the leader,
+    a state the demo shows. Use as `yield from approve_closing(t, case)`."""
+    case.refresh_from_db()
+    leader = leader or leader_of(case.agency)
+    when = t.later(case.closing_reported_at, 1, 9, 30)
+    if returned:
+        if t.later(when, 1, 14, 0) > t.now - timedelta(hours=1):
+            return
+        yield when
+        services.case_close_approve(
+            task=task(case, "approve_close"), user=leader, approve=False, opinion=returned
+        )
+        yield t.later(when, 1, 14, 0)
+        services.case_close(
+            task=task(case, "close"),
+            user=case.closing_reported_by,
+            note=case.closing_report + "\n已按审批意见补充：" + returned,
+            recovered=case.closing_recovered,
+            fines=case.closing_fines,
+        )
+        case.refresh_from_db()
+        when = t.later(case.closing_reported_at, 1, 9, 30)
+    if when > t.now - timedelta(hours=1):
+        return
+    yield when
+    services.case_close_approve(
+        task=task(case, "approve_close"), user=leader, approve=True, opinion=opinion
     )
 
 

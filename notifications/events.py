@@ -172,6 +172,22 @@ STEPS: dict[str, Step] = {
             "reported their results. Close the case with the totals, or refer it further."
         ),
     ),
+    "close.returned": Step(
+        K.CLOSE,
+        _("Closing report on case %(number)s returned"),
+        _(
+            "The leader returned the closing report on case %(number)s “%(title)s”. Revise "
+            "it and send it again.\nOpinion: %(reason)s"
+        ),
+    ),
+    "approve_close": Step(
+        K.CLOSE_APPROVAL,
+        _("Closing report on case %(number)s awaits your approval"),
+        _(
+            "%(reporter)s wrote the closing report on case %(number)s “%(title)s”. Approve "
+            "the closing (结案审批) or return the report with your opinion."
+        ),
+    ),
 }
 
 DUE = _("Due: %(due)s.")
@@ -251,6 +267,9 @@ def _context(case, referral=None, **extra) -> dict:
         "copy": "",
         "channel": "",
         "reason": "",
+        "reporter": (
+            case.closing_reported_by.get_full_name() if case.closing_reported_by_id else ""
+        ),
     }
     if referral is not None:
         context.update(
@@ -267,6 +286,8 @@ def _context(case, referral=None, **extra) -> dict:
 
 def _variant(name: str, referral, case_task) -> tuple[str, str]:
     """The step's entry in STEPS and the reason to quote."""
+    if name == "close" and case_task.case.closing_opinion:
+        return "close.returned", case_task.case.closing_opinion
     if referral is None:
         return name, ""
     if name == "receive":

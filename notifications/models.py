@@ -39,6 +39,7 @@ class Notification(models.Model):
         HANDOVER = "handover", _("Evidence to hand over")
         INVESTIGATE = "investigate", _("Referral to investigate")
         CLOSE = "close", _("Case to close")
+        CLOSE_APPROVAL = "close_approval", _("Closing report to approve")
         EXTENSION = "extension", _("Extension to decide")
         # overdue steps (workflow/escalation.py)
         OVERDUE = "overdue", _("Overdue task")

@@ -15,8 +15,11 @@ A case officer registers a clue; an agency leader other than the registrant deci
   file sends it back to the receiver to file;
 * the originating agency's leader may withdraw a branch at any open step (with reasons).
 
-When every branch is finished, the originating agency closes the case with the totals — or
-refers it to further agencies first (一案多处), which starts a new round of branches.
+When every branch is finished, the originating agency's officer writes the closing report
+with the totals — or the leader refers the case to further agencies first (一案多处), which
+starts a new round of branches. A closing report is the leader's to approve (结案审批, by a
+leader other than its author): approved, the case is closed; returned with an opinion, it
+goes back to the officer.
 
 Every human task has a due time; three non-interrupting timers per task escalate an overdue
 one (assignee, agency leader, joint-meeting office 督办). They are fired by
@@ -44,7 +47,9 @@ class CaseFlow(flow.Flow):
     # the lock, find it done (AlreadyHandled) — never a duplicate step or a second Join.
     lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=1)
     process_title = _("Case referral")
-    process_description = _("Register, approve, refer to one or more agencies, close.")
+    process_description = _(
+        "Register, approve, refer to one or more agencies, close with the leader's approval."
+    )
 
     start = (
         flow.StartHandle(this.start_case)
@@ -236,7 +241,24 @@ class CaseFlow(flow.Flow):
         flow.Switch()
         .Annotation(title=_("Refer further?"))
         .Case(this.refer, this.is_referred)
-        .Default(this.end)
+        .Default(this.approve_close)
+    )
+    approve_close = (
+        AgencyTask(
+            TASK_VIEW, ability=Ability.APPROVE_CASE, side="origin", due="case_close_approval"
+        )
+        .Annotation(
+            title=_("Approve the closing (结案审批)"),
+            description=_("The agency leader approves the closing report or returns it."),
+        )
+        .escalating()
+        .Next(this.after_close_approval)
+    )
+    after_close_approval = (
+        flow.Switch()
+        .Annotation(title=_("Closing approved?"))
+        .Case(this.end, this.is_closed)
+        .Default(this.close)
     )
     end = flow.End().Annotation(title=_("Closed"))
 
@@ -258,6 +280,9 @@ class CaseFlow(flow.Flow):
 
     def is_in_house(self, activation):
         return selectors.case_is_in_house(activation.process.case)
+
+    def is_closed(self, activation):
+        return selectors.case_is_closed(activation.process.case)
 
     def referral_items(self, activation):
         return services.referral_branches(case=activation.process.case)

@@ -13,7 +13,13 @@ from viewflow.workflow.status import STATUS
 from audit.models import AuditEvent
 from cases.models import Case, Extension, Referral
 from tests.cases.test_concurrency import referred_case
-from tests.cases.test_referral_walk import as_user, open_task, post_task, register
+from tests.cases.test_referral_walk import (
+    approve_closing,
+    as_user,
+    open_task,
+    post_task,
+    register,
+)
 from workflow.models import CaseTask
 
 
@@ -214,6 +220,7 @@ def test_police_hand_a_case_back_and_the_branch_goes_on_with_the_reverse_referra
     assert reverse_referral.status == Referral.Status.RESULT_REPORTED
     assert reverse_referral.outcomes == ["admin_penalty", "funds_recovered"]
     post_task(client, open_task(case, "close"), {"note": "办结", "recovered": "", "fines": ""})
+    approve_closing(client, case)
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED and case.fines_total == 2000
     assert case.process.status == STATUS.DONE
@@ -317,6 +324,7 @@ def test_referring_further_before_closing_starts_a_new_round(client, world, agen
     )
     as_user(client, "yb_officer")
     post_task(client, open_task(case, "close"), {"note": "办结", "recovered": "", "fines": ""})
+    approve_closing(client, case)
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED and case.fines_total == 5000
     assert case.process.status == STATUS.DONE

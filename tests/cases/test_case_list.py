@@ -112,6 +112,9 @@ def test_closing_sums_the_referrals_money_to_the_fen(world, agencies):
         fines=Decimal("0"),
         refer_to=[],
     )
+    services.case_close_approve(
+        task=open_task(case, "approve_close"), user=world["yb_leader"], approve=True
+    )
     case.refresh_from_db()
     assert case.recovered_total == sum(amounts) + Decimal("0.10")
     assert case.fines_total == sum(amounts)

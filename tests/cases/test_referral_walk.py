@@ -67,6 +67,15 @@ def post_task(client, task, data):
     return client.post(reverse("cases:task", args=[task.pk]), data)
 
 
+def approve_closing(client, case, leader="yb_leader"):
+    """The leader's 结案审批 of the closing report just written (as `leader`)."""
+    as_user(client, leader)
+    response = post_task(
+        client, open_task(case, "approve_close"), {"approve": "yes", "opinion": ""}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
 def test_one_case_three_agencies_end_to_end(client, world, agencies):
     case = register(client)
     assert case.status == Case.Status.AWAITING_APPROVAL
@@ -142,7 +151,16 @@ def test_one_case_three_agencies_end_to_end(client, world, agencies):
     )
     assert response.status_code == 302
     case.refresh_from_db()
+    assert case.status == Case.Status.CLOSING  # 结案审批: the leader approves the report
+    assert case.process.status != STATUS.DONE
+    as_user(client, "yb_leader")
+    response = post_task(
+        client, open_task(case, "approve_close"), {"approve": "yes", "opinion": "同意结案。"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
     assert case.status == Case.Status.CLOSED
+    assert case.closing_approved_by.username == "yb_leader"
     assert case.recovered_total == Decimal("300000.00")
     assert case.fines_total == Decimal("150000.00")
     assert case.process.status == STATUS.DONE
