@@ -291,7 +291,7 @@ def referral_documents(referrals) -> dict[int, list]:
     documents = IssuedDocument.objects.filter(
         owner_type=ContentType.objects.get_for_model(Referral),
         owner_id__in=[str(r.pk) for r in referrals],
-    ).order_by("issued_at")
+    ).select_related("issued_by").order_by("issued_at")
     for document in documents:
         by_referral.setdefault(int(document.owner_id), []).append(document)
     return by_referral
