@@ -158,3 +158,22 @@ def test_the_receipt_names_the_letter_its_attachments_and_the_day(referred, worl
         assert words in text, words
     assert f"已于{chinese(receipt.issued_at)}收到" in text
     assert receipt.number in text
+
+
+def test_the_case_page_shows_the_leaders_approval_as_the_letters_signing_off(
+    client, referred, world
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.builders import as_user, visible_text
+
+    case, _violations = referred
+    as_user(client, "yb_officer")
+    text = visible_text(client.get(reverse("cases:detail", args=[case.pk])).content.decode())
+    leader = world["yb_leader"].get_full_name()
+    for referral in case.referrals.all():
+        letter = referral.issued_documents().get(doc_type="referral")
+        assert letter.issued_by == world["yb_leader"]
+        day = timezone.localtime(letter.issued_at)
+        assert f"签发): {leader} {day:%Y-%m-%d}" in text or f"签发：{leader} {day:%Y-%m-%d}" in text
