@@ -292,10 +292,14 @@ def referral_documents(referrals) -> dict[int, list]:
     from documents.models import IssuedDocument
 
     by_referral: dict[int, list] = {}
-    documents = IssuedDocument.objects.filter(
-        owner_type=ContentType.objects.get_for_model(Referral),
-        owner_id__in=[str(r.pk) for r in referrals],
-    ).order_by("issued_at")
+    documents = (
+        IssuedDocument.objects.filter(
+            owner_type=ContentType.objects.get_for_model(Referral),
+            owner_id__in=[str(r.pk) for r in referrals],
+        )
+        .select_related("issued_by")
+        .order_by("issued_at")
+    )
     for document in documents:
         by_referral.setdefault(int(document.owner_id), []).append(document)
     return by_referral

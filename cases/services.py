@@ -21,6 +21,7 @@ import notifications.events
 from agencies.access import Ability, can
 from agencies.models import Agency
 from audit.services import lazy_summary, record_event
+from cases import papers
 from cases.access import (
     can_comment,
     can_withdraw,
@@ -33,7 +34,6 @@ from cases.access import (
 from cases.models import Case, Evidence, Referral, Subject
 from cases.selectors import next_extension
 from cases.uploads import store_upload
-from documents.content import Attachment, DocumentContent, chinese_date
 from documents.services import document_issue, series_next_number
 from workflow.calendar_rules import rule_due
 
@@ -226,7 +226,7 @@ def referral_create(
     document_issue(
         doc_type="referral",
         agency=from_agency,
-        content=_referral_letter(referral),
+        content=papers.referral_letter(referral),
         owner=referral,
         issued_by=user,
     )
@@ -243,32 +243,6 @@ def referral_create(
         },
     )
     return referral
-
-
-def _referral_letter(referral: Referral) -> DocumentContent:
-    case = referral.case
-    title = {
-        Referral.Channel.CRIMINAL: "涉嫌犯罪案件移送书",
-        Referral.Channel.DISCIPLINE: "问题线索移送函",
-    }.get(referral.channel, "案件移送函")
-    body = (
-        f"{referral.summary}\n"
-        f"本案涉嫌违规金额人民币{case.suspected_amount}元。现将该案移送你单位，请依法处理，"
-        f"并将处理结果书面告知我单位。"
-    )
-    return DocumentContent(
-        layout="standard",
-        issuer_mark=f"{referral.from_agency.name}文件",
-        number="",
-        title=title,
-        body=body,
-        issued_on=timezone.localdate(),
-        recipients=referral.to_agency.name,
-        signature=referral.from_agency.name,
-        attachments=[Attachment("案件调查报告"), Attachment("证据材料清单")],
-        copy_to=referral.copy_to.name if referral.copy_to else "",
-        printed_by=f"{referral.from_agency.name}办公室",
-    )
 
 
 def referral_branches(*, case: Case) -> list:
@@ -311,7 +285,7 @@ def referral_receive(*, task, user, action: str, reason: str = "") -> Referral:
             document_issue(
                 doc_type="receipt",
                 agency=referral.to_agency,
-                content=_receipt(referral),
+                content=papers.receipt(referral),
                 owner=referral,
                 issued_by=user,
             )
@@ -328,24 +302,6 @@ def referral_receive(*, task, user, action: str, reason: str = "") -> Referral:
             data={"referral": referral.pk, "reason": reason.strip()},
         )
     return referral
-
-
-def _receipt(referral: Referral) -> DocumentContent:
-    letter = referral.issued_documents().filter(doc_type="referral").first()
-    number = f"（{letter.number}）" if letter else ""
-    return DocumentContent(
-        layout="letter",
-        issuer_mark=referral.to_agency.name,
-        number="",
-        title="关于收到案件移送材料的回执",
-        body=(
-            f"你单位移送的案件材料{number}已于{chinese_date(timezone.localdate())}收到。"
-            "我单位将依法审查，并在规定期限内作出决定，书面告知你单位。"
-        ),
-        issued_on=timezone.localdate(),
-        recipients=referral.from_agency.name,
-        signature=referral.to_agency.name,
-    )
 
 
 def referral_supplement(*, task, user, note: str, files: list) -> Referral:

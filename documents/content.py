@@ -83,6 +83,17 @@ def _width_in_characters(text: str) -> float:
     return sum(0.5 if ord(ch) < 128 else 1 for ch in text)
 
 
+# GB/T 9704 7.4.1: the body lines that go to a page with the signature block, at least
+TAIL_LINES = 3
+CHARS_PER_LINE = 28  # documents.layout.CHARS_PER_LINE (layout imports nothing from here)
+
+
+def estimated_lines(paragraph: Paragraph) -> int:
+    """How many 28-character lines a paragraph takes, its two-character indent included."""
+    width = 2 + _width_in_characters(paragraph.lead + paragraph.text)
+    return max(1, -int(-width // CHARS_PER_LINE))
+
+
 def chinese_date(value: date) -> str:
     """GB/T 9704 7.3.5.1: Arabic numerals, no leading zeros: 2025年3月5日."""
     return f"{value.year}年{value.month}月{value.day}日"
@@ -146,6 +157,28 @@ class DocumentContent:
     @property
     def paragraphs(self) -> list[Paragraph]:
         return split_paragraphs(self.body)
+
+    @property
+    def _tail_start(self) -> int:
+        """Where the paragraphs kept with the signature block begin: the last ones holding at
+        least TAIL_LINES lines (counted pessimistically, one line short). The stylesheet allows
+        no break between them and leaves at least three lines of a paragraph it breaks at the
+        top of the next page, so a page never carries the signature block with fewer than three
+        body lines (GB/T 9704 7.4.1), and "此页无正文" is never needed."""
+        paragraphs = self.paragraphs
+        lines, start = 0, len(paragraphs)
+        while start > 0 and lines < TAIL_LINES + 1:
+            start -= 1
+            lines += estimated_lines(paragraphs[start])
+        return start
+
+    @property
+    def lead_paragraphs(self) -> list[Paragraph]:
+        return self.paragraphs[: self._tail_start]
+
+    @property
+    def tail_paragraphs(self) -> list[Paragraph]:
+        return self.paragraphs[self._tail_start :]
 
     @property
     def date_text(self) -> str:

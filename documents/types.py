@@ -30,7 +30,7 @@ class DocumentType:
 
 NOTICE = DocumentType("notice", _("Notice (通知)"), "standard", "联", "文件")
 REPORT = DocumentType("report", _("Work report (情况通报)"), "standard", "通", "文件")
-REFERRAL = DocumentType("referral", _("Referral letter (移送书)"), "standard", "移", "文件")
+REFERRAL = DocumentType("referral", _("Referral letter (移送书)"), "letter", "移", "")
 LETTER = DocumentType("letter", _("Letter (函)"), "letter", "函", "")
 RECEIPT = DocumentType("receipt", _("Receipt (回执)"), "letter", "回", "")
 MINUTES = DocumentType("minutes", _("Minutes (纪要)"), "minutes", "纪", "纪要", sealed=False)
