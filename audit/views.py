@@ -9,6 +9,7 @@ from agencies.access import Ability, require
 from audit import selectors
 from audit.forms import EventFilterForm
 from audit.models import AuditEvent
+from audit.presentation import present_events
 from audit.services import record_event, record_list_read, record_read
 from audit.verification import verify_chain
 
@@ -51,6 +52,7 @@ def event_detail(request, seq: int):
     require(request.user, Ability.READ_AUDIT_LOG)
     event = get_object_or_404(AuditEvent, seq=seq)
     record_read(request.user, family="audit", what=str(event), obj=event)
+    (event,) = present_events([event], request.user)
     return render(request, "audit/event_detail.html", {"event": event})
 
 
