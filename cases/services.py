@@ -710,7 +710,6 @@ def case_close(
     return case
 
 
-
 def case_close_approve(*, task, user, approve: bool, opinion: str = "") -> Case:
     """The leader's 结案审批 of the officer's closing report: approved, the case is closed with
     its totals (the referrals' results plus what the agency itself recovered and fined);
@@ -736,9 +735,7 @@ def case_close_approve(*, task, user, approve: bool, opinion: str = "") -> Case:
             case.status = Case.Status.CLOSED
             case.closed_at = timezone.now()
         else:
-            case.status = (
-                Case.Status.REFERRED if case.referrals.exists() else Case.Status.IN_HOUSE
-            )
+            case.status = Case.Status.REFERRED if case.referrals.exists() else Case.Status.IN_HOUSE
         case.full_clean()
         case.save()
         if approve:
@@ -766,6 +763,7 @@ def case_close_approve(*, task, user, approve: bool, opinion: str = "") -> Case:
                 data={"opinion": opinion},
             )
     return case
+
 
 # -- withdrawal, extensions, progress and comments ---------------------------------------
 
