@@ -11,6 +11,7 @@ what the receiver is asked to do, and nothing of another receiver's part is in i
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import models
 from django.utils import timezone
 
 from agencies.models import Agency
@@ -102,7 +103,14 @@ TITLES = {
     Referral.Channel.DISCIPLINE: "问题线索移送函",
 }
 
-ATTACHMENTS = ("案件调查报告", "涉案物品及证据材料清单")
+
+def attachment_titles(referral: Referral) -> list[str]:
+    """What goes with the letter: the evidence the receiver can open with it (the case's own
+    files and those added for this referral) — a letter lists only papers that exist."""
+    files = referral.case.evidence.filter(
+        models.Q(referral__isnull=True) | models.Q(referral=referral)
+    ).order_by("uploaded_at", "pk")
+    return [f"证据材料：{e.original_name}" for e in files]
 
 
 def subjects_text(subjects) -> str:
@@ -198,7 +206,7 @@ def referral_letter(referral: Referral) -> DocumentContent:
         issued_on=timezone.localdate(),
         recipients=referral.to_agency.name,
         signature=sender.name,
-        attachments=[Attachment(title) for title in ATTACHMENTS],
+        attachments=[Attachment(title) for title in attachment_titles(referral)],
         copy_to=referral.copy_to.name if referral.copy_to_id else "",
     )
 
@@ -208,9 +216,10 @@ def receipt(referral: Referral, *, received_on=None) -> DocumentContent:
     received_on = received_on or timezone.localdate()
     letter = referral.issued_documents().filter(doc_type="referral").first()
     what = f"你单位《{letter.title}》（{letter.number}）" if letter else "你单位移送的案件材料"
-    attachments = "、".join(ATTACHMENTS)
+    titles = attachment_titles(referral)
+    attached = f"及所附{'、'.join(titles)}" if titles else ""
     body = (
-        f"{what}及所附{attachments}（案件编号：{referral.case.number}），"
+        f"{what}{attached}（案件编号：{referral.case.number}），"
         f"我单位已于{chinese_date(received_on)}收到。\n"
         "我单位将依法审查，并在规定期限内作出决定，书面告知你单位。"
     )

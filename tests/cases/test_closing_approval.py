@@ -70,7 +70,7 @@ def test_a_closing_report_waits_for_the_leader_who_may_return_it_then_approve(cl
     # returning needs an opinion: without one, the form says so and nothing changes
     response = post(client, approval, {"approve": "no", "opinion": ""})
     assert response.status_code == 200
-    assert "Say what the closing report must change." in str(response.context["form"].errors)
+    assert "请写明结案报告需要修改的内容。" in str(response.context["form"].errors)
     assert open_task(case, "approve_close").pk == approval.pk
 
     response = post(client, approval, {"approve": "no", "opinion": "请补充罚没款入库凭证。"})
@@ -114,7 +114,7 @@ def test_the_author_of_a_closing_report_cannot_approve_it(client, world):
     as_user(client, "yb_leader")
     page = client.get(reverse("cases:task", args=[approval.pk]))
     assert page.context["may_act"] is False
-    assert "The author of a closing report cannot also approve it." in page.content.decode()
+    assert "结案报告的撰写人不能同时审批该报告。" in page.content.decode()
     # … and the approval is not among their own to-dos (it shows as the unit's)
     inbox = client.get(reverse("cases:inbox"))
     rows = {t.pk: t.mine for t in inbox.context["page"]}

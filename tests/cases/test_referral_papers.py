@@ -6,6 +6,7 @@ Expected words are written here from the case as registered, not taken from the 
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import services
 from cases.models import ViolationType
@@ -48,7 +49,9 @@ def referred(world, agencies):
                 "note": "",
             }
         ],
-        files=[],
+        files=[
+            SimpleUploadedFile("飞检记录.pdf", b"%PDF-1.7 test", content_type="application/pdf")
+        ],
         data={
             "title": "某骨科医院涉嫌串换耗材案",
             "source": "flying_inspection",
@@ -154,7 +157,7 @@ def test_the_receipt_names_the_letter_its_attachments_and_the_day(referred, worl
     first = "".join(page_text(open_pdf(data).pages[0]).split())
     assert first.startswith(referral.to_agency.name) and "文件" not in first[:20]
     assert f"{case.agency.name}：" in text
-    for words in [letter.number, letter.title, case.number, "案件调查报告", "证据材料清单"]:
+    for words in [letter.number, letter.title, case.number, "证据材料：飞检记录.pdf"]:
         assert words in text, words
     assert f"已于{chinese(receipt.issued_at)}收到" in text
     assert receipt.number in text
