@@ -82,7 +82,13 @@ def test_one_case_three_agencies_in_the_browser(page, live_server, tmp_path):
     open_my_first_task(page)
     page.fill("#id_note", "三部门均已反馈处理结果，结案。")
     page.get_by_role("button", name="提交").click()
-    page.wait_for_selector(".xt-message--success >> text=已结案")
+    page.wait_for_selector(".xt-message--success >> text=结案报告已报送负责人审批")
+    log_in("yb_leader")  # 结案审批
+    open_my_first_task(page)
+    assert "三部门均已反馈处理结果，结案。" in page.locator("main").inner_text()
+    page.check("input[value=yes]")  # approving needs no opinion: the box stays hidden
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_selector(".xt-message--success >> text=已同意结案")
     shot(page, "case-closed")
     case = Case.objects.get()
     assert case.status == Case.Status.CLOSED
