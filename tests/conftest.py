@@ -40,6 +40,7 @@ def ensure_reference_data() -> None:
     for module in (
         "workflow.migrations.0002_statutory_deadlines",
         "workflow.migrations.0004_more_deadlines",
+        "workflow.migrations.0009_closing_approval_deadline",
         "cases.migrations.0002_violation_catalogue",
     ):
         importlib.import_module(module).seed(apps, None)
