@@ -48,6 +48,16 @@ class MultipleFileField(forms.FileField):
         return files
 
 
+def decision_field(*, yes, no):
+    """A yes/no decision as two radio buttons, cleaned to True (yes) or False (no)."""
+    return forms.TypedChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        choices=[("yes", yes), ("no", no)],
+    )
+
+
 def money_field(label, required=True):
     return forms.DecimalField(
         label=label,
@@ -233,12 +243,7 @@ class ReferralDecideForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     shown_when = {
         "reason": ShownWhen({"accept": ("no",)}, required=_("A refusal needs written reasons."))
     }
-    accept = forms.TypedChoiceField(
-        label=_("Decision"),
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-        choices=[("yes", _("Accept / file the case")), ("no", _("Refuse"))],
-    )
+    accept = decision_field(yes=_("Accept / file the case"), no=_("Refuse"))
     reason = forms.CharField(
         label=_("Reasons"),
         required=False,
@@ -290,12 +295,7 @@ class RespondForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
 
 class ReconsiderForm(TextChecksMixin, forms.Form):
     text_fields = ("reason",)
-    accept = forms.TypedChoiceField(
-        label=_("Decision"),
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-        choices=[("yes", _("Accept / file the case after all")), ("no", _("Uphold the refusal"))],
-    )
+    accept = decision_field(yes=_("Accept / file the case after all"), no=_("Uphold the refusal"))
     reason = _text(_("Reasons"))
 
 
@@ -410,12 +410,7 @@ class CloseApprovalForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
             {"approve": ("no",)}, required=_("Say what the closing report must change.")
         )
     }
-    approve = forms.TypedChoiceField(
-        label=_("Decision"),
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-        choices=[("yes", _("Approve the closing")), ("no", _("Return the closing report"))],
-    )
+    approve = decision_field(yes=_("Approve the closing"), no=_("Return the closing report"))
     opinion = _text(_("Opinion"), required=False)
 
 
@@ -436,12 +431,7 @@ class ExtensionDecideForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
             {"approve": ("no",)}, required=_("Give the reasons for refusing the extension.")
         )
     }
-    approve = forms.TypedChoiceField(
-        label=_("Decision"),
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-        choices=[("yes", _("Approve")), ("no", _("Refuse"))],
-    )
+    approve = decision_field(yes=_("Approve"), no=_("Refuse"))
     note = _text(_("Note"), required=False)
 
 

@@ -739,29 +739,27 @@ def case_close_approve(*, task, user, approve: bool, opinion: str = "") -> Case:
         case.full_clean()
         case.save()
         if approve:
-            _audit_step(
-                user=user,
-                case=case,
-                action="case.closed",
-                summary=lazy_summary(_("Closed case %(number)s"), number=case.number),
-                data={
-                    "recovered": case.recovered_total,
-                    "fines": case.fines_total,
-                    "note": case.closing_report,
-                    "opinion": opinion,
-                    "reported_by": case.closing_reported_by_id,
-                },
-            )
+            action, summary = "case.closed", _("Closed case %(number)s")
+            data = {
+                "recovered": case.recovered_total,
+                "fines": case.fines_total,
+                "note": case.closing_report,
+                "opinion": opinion,
+                "reported_by": case.closing_reported_by_id,
+            }
         else:
-            _audit_step(
-                user=user,
-                case=case,
-                action="case.closing_returned",
-                summary=lazy_summary(
-                    _("Closing report on case %(number)s returned"), number=case.number
-                ),
-                data={"opinion": opinion},
+            action, summary = (
+                "case.closing_returned",
+                _("Closing report on case %(number)s returned"),
             )
+            data = {"opinion": opinion}
+        _audit_step(
+            user=user,
+            case=case,
+            action=action,
+            summary=lazy_summary(summary, number=case.number),
+            data=data,
+        )
     return case
 
 
