@@ -128,6 +128,8 @@ LABELS = {
     "admin.deleted": _("Deleted in the administration"),
     "admin.logged": _("Administration action"),
     "audit.verified": _("Audit chain verified"),
+    "audit.exported": _("Audit log exported"),
+    "audit.case_record_downloaded": _("Case record (案件办理记录) downloaded"),
     "audit.checkpoint": _("Audit checkpoint signed"),
     f"case{READ_SUFFIX}": _("Auditor read case material"),
     f"meetings{READ_SUFFIX}": _("Auditor read meeting material"),

@@ -101,6 +101,35 @@ LABELS = {
     "capped": gettext_lazy("Over the row limit"),
     "seq": gettext_lazy("Event"),
     "hash": gettext_lazy("Hash"),
+    "ad_hoc": gettext_lazy("Ad hoc"),
+    "archive_sha256": gettext_lazy("SHA-256 of the archival copy (PDF/A)"),
+    "carried_over": gettext_lazy("Topics carried over"),
+    "chair": gettext_lazy("Chair"),
+    "changes": gettext_lazy("Changes"),
+    "channel": gettext_lazy("Channel"),
+    "copy_to": gettext_lazy("Copied to"),
+    "due_at": gettext_lazy("Due"),
+    "new_due_at": gettext_lazy("New due date"),
+    "fines": gettext_lazy("Fines"),
+    "recovered": gettext_lazy("Recovered"),
+    "history_id": gettext_lazy("History record"),
+    "invited": gettext_lazy("Units invited"),
+    "kind": gettext_lazy("Kind"),
+    "letters": gettext_lazy("Letters"),
+    "notice": gettext_lazy("Notice"),
+    "number": gettext_lazy("Number"),
+    "opinion": gettext_lazy("Opinion"),
+    "outcomes": gettext_lazy("Outcomes"),
+    "owner": gettext_lazy("Belongs to"),
+    "person": gettext_lazy("Person"),
+    "role": gettext_lazy("Role"),
+    "reminded": gettext_lazy("Reminded"),
+    "replaces": gettext_lazy("Replaces"),
+    "reported_by": gettext_lazy("Reported by"),
+    "topics_due": gettext_lazy("Topics due"),
+    "type": gettext_lazy("Document type"),
+    "units": gettext_lazy("Member units"),
+    "user_agent": gettext_lazy("Browser"),
 }
 
 # Keys whose value is the id of a record, named by its business identity.
@@ -123,6 +152,13 @@ REFERENCES = {
     "topic": "meetings.topic",
     "resolution": "meetings.resolution",
     "document": "documents.issueddocument",
+    "notice": "documents.issueddocument",
+    "letters": "documents.issueddocument",
+    "copy_to": "agencies.agency",
+    "units": "agencies.agency",
+    "chair": "agencies.user",
+    "reminded": "agencies.user",
+    "reported_by": "agencies.user",
 }
 
 # How each kind of object is reached: (url name, the attribute holding the page's pk).
@@ -183,6 +219,9 @@ def _walk(data, wanted):
             _walk(value, wanted)
         elif key in REFERENCES:
             wanted.setdefault(REFERENCES[key], set()).update(_as_ids(value))
+        elif key == "owner" and isinstance(value, str) and ":" in value:
+            label, _sep, pk = value.partition(":")
+            wanted.setdefault(label, set()).update(_as_ids(pk))
 
 
 def _identity(obj) -> str:
@@ -281,6 +320,11 @@ def value_text(key, value, resolver=None) -> str:
         return "、".join(value_text(key, item, resolver) for item in value) or "—"
     if key == "action" and isinstance(value, str):
         return _family_label(value)
+    if key == "owner" and isinstance(value, str) and ":" in value:
+        # "documents.dispatch:5": the kind of record in words and its id
+        label, _sep, pk = value.partition(":")
+        named = resolver.name(label, pk) if resolver is not None else None
+        return f"{type_label(label)} {named or '#' + pk}"
     text = str(value)
     dated = _date_text(text)
     if dated:
@@ -300,14 +344,22 @@ def _family_label(code: str) -> str:
 
 def _choice_label(key, text):
     """Decision and status codes in words, where the models name their choices."""
+    from agencies.models import Role
     from cases.models import Case, Referral
+    from documents.types import TYPES
+    from meetings.models import Meeting
 
+    if key == "type":
+        return str(TYPES[text].label) if text in TYPES else None
     choices = {
         "source": Case.Source,
         "status": Case.Status,
         "decision": Case.Status,
         "outcome": Referral.Outcome,
+        "outcomes": Referral.Outcome,
         "channel": Referral.Channel,
+        "kind": Meeting.Kind,
+        "role": Role,
     }.get(key)
     if choices is None:
         return None

@@ -18,6 +18,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
 from agencies.access import Ability, can, require
+from audit.case_record import may_read_case_record
 from audit.models import AuditEvent
 from audit.services import READ_SUFFIX, record_download, record_list_read
 from cases import forms, selectors, services
@@ -367,6 +368,7 @@ def case_detail(request, pk: int):
             "comment_form": comment_form if actions.comment else None,
             "now": timezone.now(),
             "today": timezone.localdate(),
+            "audit_links": may_read_case_record(user),
         },
     )
 

@@ -55,6 +55,8 @@ class AuditApp(XietongApplication):
     index_path = path("", audit_views.event_list, name="index")
     event_path = path("<id:seq>/", audit_views.event_detail, name="event")
     verify_path = path("verify/", audit_views.verify, name="verify")
+    export_path = path("export/<slug:kind>/", audit_views.export, name="export")
+    case_record_path = path("cases/<id:pk>/record.pdf", audit_views.case_record, name="case_record")
 
 
 class CasesApp(XietongApplication):

@@ -91,3 +91,23 @@ def render_pdfs(content: DocumentContent, *, variants=(None, PDF_VARIANT_ARCHIVE
             else document.write_pdf()
             for variant in variants
         ]
+
+
+def render_working_paper(html: str, stylesheet: str) -> bytes:
+    """The PDF of a working paper — a record printed for someone's file, not an official
+    document: `html` laid out with the project's fonts (the font families of
+    documents/fonts.py, e.g. "XT SongTi") and its own `stylesheet` instead of GB/T 9704's.
+    Nothing is fetched but the project's fonts (SafeURLFetcher)."""
+    engine = _engine()
+    fetcher = _fetcher()
+    with _render_lock:
+        css = CSS(string=stylesheet, font_config=engine.font_config, url_fetcher=fetcher)
+        document = HTML(
+            string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=fetcher
+        ).render(stylesheets=[engine.font_css, css], font_config=engine.font_config)
+        return document.write_pdf()
+
+
+def font_fallbacks() -> str:
+    """The fallback font families, for a working paper's stylesheet."""
+    return fonts.fallback_stack()

@@ -29,9 +29,6 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import ERROR, get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from django.db import transaction
-from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -52,7 +49,6 @@ from meetings.models import (
     Topic,
 )
 from notifications.models import Notification
-from tests.conftest import ensure_reference_data
 from tests.factories import AgencyFactory, UserFactory
 from tests.htmlforms import form_data, overlay
 from workflow.models import CalendarDay, CaseTask, DeadlineRule
@@ -63,34 +59,10 @@ YB = "吉林省医疗保障局"  # the auditor's own agency
 # -- the demo world, once per module ---------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("demo-files")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, demo_media):
-    with override_settings(MEDIA_ROOT=demo_media), django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            ensure_reference_data()
-            call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
 @pytest.fixture(autouse=True)
 def _media_root(settings, demo_media):
     """The demo's stored files (evidence, materials, issued PDFs) stay readable."""
     settings.MEDIA_ROOT = demo_media
-
-
-@pytest.fixture
-def demo_world(demo, db):
-    """The demo world, in a savepoint rolled back after the test."""
 
 
 # -- filling forms as a browser does -----------------------------------------------------------
@@ -1014,6 +986,18 @@ TABLE: dict[str, Entry] = {
         read_audit_event,
     ),
     "audit:verify": Entry(post_audit_verify, Exempt("POST only")),
+    "audit:export": Entry(
+        GetOnly(url("audit:export", "xlsx")),
+        lambda: Read(f"{reverse('audit:export', args=['csv'])}?action=case", "audit.exported"),
+    ),
+    "audit:case_record": Entry(
+        GetOnly(url("audit:case_record", lambda: foreign_case().pk)),
+        lambda: Read(
+            reverse("audit:case_record", args=[foreign_case().pk]),
+            "audit.case_record_downloaded",
+            foreign_case(),
+        ),
+    ),
     # the notification centre: each person's own notifications
     "notifications:index": Entry(
         GetOnly(url("notifications:index")), Exempt("one's own notifications, not case material")

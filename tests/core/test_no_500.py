@@ -123,10 +123,12 @@ def real_ids() -> dict[str, list[str]]:
         "documents/issued/<int:pk>": first(IssuedDocument.objects),
         "directory/<int:pk>/": first(Agency.objects),
         "audit/<int:seq>/": first(AuditEvent.objects, "seq"),
+        "audit/cases/<int:pk>/record.pdf": first(Case.objects),
     }
 
 
 def urls_for(route: str, ids: dict) -> list[str]:
+    route = route.replace("<id:", "<int:")  # the project's id converter takes the same values
     if "<" not in route:
         return ["/" + route]
     values = [HUGE, "0"]
@@ -141,7 +143,7 @@ def urls_for(route: str, ids: dict) -> list[str]:
         if value not in (HUGE, "0"):
             topic = Topic.objects.filter(meeting_id=value).values_list("pk", flat=True).first()
         url = url.replace("<int:topic_pk>", str(topic or HUGE))
-        url = url.replace("<slug:code>", "notice")
+        url = url.replace("<slug:code>", "notice").replace("<slug:kind>", "xlsx")
         urls.append("/" + url)
     return urls
 
