@@ -44,7 +44,7 @@ class EventFilterForm(forms.Form):
         label=_("Agency"), required=False, queryset=Agency.objects.all(), empty_label=_("All")
     )
     actor = PersonChoiceField(
-        label=_("Person"),
+        label=_("Actor"),
         required=False,
         queryset=User.objects.select_related("agency").order_by(
             "agency__name", "full_name", "username"

@@ -2,7 +2,6 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -153,11 +152,11 @@ def export(request, kind: str):
         return redirect(back)
     now = timezone.localtime()
     description = form.description() if form.is_bound else str(_("All events"))
-    exported = record_event(
+    exported = record_download(
+        request.user,
         action="audit.exported",
-        actor=request.user,
-        summary=lazy_summary(
-            _("Exported %(count)s audit events (%(format)s): %(filters)s"),
+        what=lazy_summary(
+            _("the audit log as %(format)s, %(count)s events (%(filters)s)"),
             count=count,
             format=kind,
             filters=description,
@@ -198,7 +197,7 @@ def event_detail(request, seq: int):
 def case_record(request, pk: int):
     """案件办理记录 of one case as a PDF, for auditors (who read every agency's cases)."""
     if not may_read_case_record(request.user):
-        raise PermissionDenied(_("Only auditors print a case's record."))
+        raise Http404  # a case's URL says nothing to someone who may not read it
     case = get_object_or_404(Case.objects.select_related("agency"), pk=pk)
     pdf = case_record_pdf(case, request.user)
     record_download(

@@ -7,7 +7,6 @@ import csv
 import hashlib
 import io
 import re
-from html.parser import HTMLParser
 
 import openpyxl
 import pdfplumber
@@ -21,6 +20,7 @@ from audit.models import AuditEvent, ChainHead
 from cases.models import Case, Referral
 from documents.models import IssuedDocument
 from meetings.models import TopicCase
+from tests.builders import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -64,28 +64,8 @@ def expected_seqs(case) -> set[int]:
     return found
 
 
-class Text(HTMLParser):
-    """The text a reader sees: no tags, no attribute values, no script or style."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts, self.skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("script", "style", "select", "option")
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in ("script", "style", "select", "option")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
-
-
 def visible(response) -> str:
-    parser = Text()
-    parser.feed(response.content.decode())
-    return " ".join(" ".join(parser.parts).split())
+    return visible_text(response.content.decode())
 
 
 def shown_seqs(response) -> set[int]:
@@ -265,7 +245,9 @@ def test_only_auditors_export_or_print_case_records(client, demo_world, username
     client.force_login(User.objects.get(username=username))
     case = Case.objects.filter(agency__name="吉林省医疗保障局").first()
     assert client.get(reverse("audit:export", args=["csv"])).status_code == 403
+    # refused whatever the id: the answer for a real case is the answer for none
     assert client.get(reverse("audit:case_record", args=[case.pk])).status_code == 403
+    assert client.get(reverse("audit:case_record", args=[10**12])).status_code == 403
     page = client.get(reverse("cases:detail", args=[case.pk]))
     assert reverse("audit:case_record", args=[case.pk]) not in page.content.decode()
 

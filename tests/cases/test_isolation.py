@@ -71,5 +71,10 @@ def test_every_url_of_every_kind_of_case_is_404_for_uninvolved_agencies(client, 
                 assert posted.status_code == 404
             posted = client.post(reverse("cases:detail", args=[case.pk]), {"body": "x"})
             assert posted.status_code == 404
+            # the audit application refuses everything to non-auditors, whatever the id: the
+            # answer for a real case is the answer for none
+            record = client.get(reverse("audit:case_record", args=[case.pk])).status_code
+            assert record == client.get(reverse("audit:case_record", args=[10**12])).status_code
+            assert record in (403, 404)
     assert not Comment.objects.filter(body="x").exists()
     assert checked > 300
