@@ -29,6 +29,7 @@ LABELS = {
     "case.progress_reported": _("Progress reported"),
     "case.evidence_added": _("Evidence added"),
     "case.evidence_downloaded": _("Evidence downloaded"),
+    "case.ledger_exported": _("Case ledger exported"),
     "case.urged": _("Urged (催办)"),
     "case.consultation_opened": _("Case consultation opened"),
     "case.meeting_resolution": _("Joint-meeting resolution on the case"),

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency
+from agencies.models import Agency, Region
 from cases.models import MAX_AMOUNT, Case, Referral, Subject, ViolationType
 from cases.uploads import check_evidence_file
 from core.forms import (
@@ -12,6 +12,7 @@ from core.forms import (
     IdChoiceField,
     IdMultipleChoiceField,
     LineField,
+    RecordDateField,
     ShownWhen,
 )
 from documents.content import has_control_characters
@@ -509,3 +510,140 @@ class UrgeForm(TextChecksMixin, forms.Form):
         max_length=300,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. please finish by Friday")}),
     )
+
+
+class LedgerFilterForm(forms.Form):
+    """The ledger's filters; all of them travel in the URL (the export reads the same)."""
+
+    BASES = [
+        ("registered", _("Registered")),
+        ("sent", _("Referred")),
+        ("signed", _("Signed for")),
+        ("decided", _("Decided")),
+        ("filed", _("Filed")),
+        ("handover", _("Evidence handed over")),
+        ("result", _("Result reported or closed")),
+    ]
+    SORTS = [
+        ("-registered", _("Newest registered first")),
+        ("registered", _("Oldest registered first")),
+        ("number", _("Case number")),
+        ("-amount", _("Largest amount first")),
+        ("-sent", _("Latest referred first")),
+        ("status", _("Status")),
+    ]
+
+    q = forms.CharField(label=_("Case number or title"), required=False, max_length=100)
+    basis = forms.ChoiceField(label=_("Period of"), required=False, choices=BASES)
+    date_from = RecordDateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = RecordDateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    agency = IdChoiceField(
+        label=_("Agency"), required=False, queryset=Agency.objects.all(), empty_label=_("All")
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=[("", _("All"))] + list(Region.Level.choices)
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("All"))] + list(Case.Source.choices)
+    )
+    violation = IdChoiceField(
+        label=_("Violation type"),
+        required=False,
+        queryset=ViolationType.objects.all(),
+        empty_label=_("All"),
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        choices=[("", _("All"))]
+        + list(Referral.Channel.choices)
+        + [("in_house", _("Handled in-house"))],
+    )
+    outcome = forms.ChoiceField(
+        label=_("Handling outcome"),
+        required=False,
+        choices=[("", _("All"))] + list(Referral.Outcome.choices),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All"))]
+        + [(_("Referral"), list(Referral.Status.choices))]
+        + [(_("Case handled in-house"), list(Case.Status.choices))],
+    )
+    amount_min = forms.DecimalField(
+        label=_("Amount from (yuan)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        decimal_places=2,
+    )
+    amount_max = forms.DecimalField(
+        label=_("Amount to (yuan)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        decimal_places=2,
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        low, high = cleaned.get("amount_min"), cleaned.get("amount_max")
+        if low is not None and high is not None and low > high:
+            raise forms.ValidationError(_("The lower amount is above the upper one."))
+        return cleaned
+
+    def filters(self):
+        from cases.ledger import LedgerFilters
+
+        data = self.cleaned_data
+        return LedgerFilters(
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            basis=data["basis"] or "registered",
+            agency=data["agency"],
+            level=data["level"],
+            source=data["source"],
+            violation=data["violation"],
+            channel=data["channel"],
+            outcome=data["outcome"],
+            status=data["status"],
+            overdue=data["overdue"],
+            amount_min=data["amount_min"],
+            amount_max=data["amount_max"],
+            query=data["q"].strip(),
+            sort=data["sort"] or "-registered",
+        )
+
+    def description(self) -> str:
+        """The filters in words, for the export's title row."""
+        parts = []
+        for name, bound in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, "", False) or name in ("sort", "basis"):
+                continue
+            if isinstance(bound, forms.ChoiceField) and not isinstance(bound, IdChoiceField):
+                flat = {}
+                for key, label in bound.choices:
+                    if isinstance(label, (list, tuple)):
+                        flat.update(dict(label))
+                    else:
+                        flat[key] = label
+                value = flat.get(value, value)
+            elif isinstance(value, bool):
+                parts.append(str(bound.label))
+                continue
+            parts.append(f"{bound.label}：{value}")
+        if self.cleaned_data.get("date_from") or self.cleaned_data.get("date_to"):
+            basis = dict(self.BASES).get(self.cleaned_data.get("basis") or "registered")
+            parts.insert(0, f"{self.fields['basis'].label}：{basis}")
+        return "；".join(parts)

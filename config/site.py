@@ -11,6 +11,7 @@ from viewflow.urls import Application, Site
 from agencies import views as agency_views
 from agencies.access import Ability, can
 from audit import views as audit_views
+from cases import ledger_views
 from cases import views as case_views
 from config import views
 from documents import views as document_views
@@ -69,11 +70,16 @@ class CasesApp(XietongApplication):
         (_("My tasks"), "inbox", "inbox"),
         (_("Done by me"), "archive", "task_alt"),
         (_("All cases"), "index", "folder_shared"),
+        (_("Case ledger (台账)"), "ledger", "table_view"),
         (_("Register a clue"), "create", "add", Ability.REGISTER_CASE),
         (_("Supervision (督办)"), "supervision", "assignment_late", Ability.RUN_MEETINGS),
     )
 
     index_path = path("", case_views.case_list, name="index")
+    ledger_path = path("ledger/", ledger_views.ledger_page, name="ledger")
+    ledger_export_path = path(
+        "ledger/export/<slug:kind>/", ledger_views.ledger_export, name="ledger_export"
+    )
     inbox_path = path("inbox/", case_views.task_list, {"box": "inbox"}, name="inbox")
     archive_path = path("archive/", case_views.task_list, {"box": "archive"}, name="archive")
     batch_sign_path = path("inbox/sign/", case_views.batch_sign, name="batch_sign")

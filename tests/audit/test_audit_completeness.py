@@ -852,6 +852,16 @@ TABLE: dict[str, Entry] = {
         GetOnly(url("cases:index")), read_list("cases:index", "case", q="案", status="referred")
     ),
     "cases:inbox": Entry(GetOnly(url("cases:inbox")), read_list("cases:inbox", "case")),
+    "cases:ledger": Entry(
+        GetOnly(url("cases:ledger")), read_list("cases:ledger", "case", channel="criminal")
+    ),
+    "cases:ledger_export": Entry(
+        GetOnly(url("cases:ledger_export", "xlsx")),
+        lambda: Read(
+            f"{reverse('cases:ledger_export', args=['csv'])}?channel=criminal",
+            "case.ledger_exported",
+        ),
+    ),
     "cases:archive": Entry(
         GetOnly(url("cases:archive")), read_list("cases:archive", "case", due="overdue")
     ),

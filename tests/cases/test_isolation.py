@@ -58,6 +58,14 @@ def test_every_url_of_every_kind_of_case_is_404_for_uninvolved_agencies(client, 
     for agency in Agency.objects.all():
         person = UserFactory(agency=agency, roles=roles)
         client.force_login(person)
+        # the ledger and its export hold no row of a case the agency is not party to
+        ledger = client.get(reverse("cases:ledger")).content.decode()
+        export = b"".join(
+            client.get(reverse("cases:ledger_export", args=["csv"])).streaming_content
+        ).decode("utf-8-sig")
+        for case in cases:
+            if agency.pk not in parties(case):
+                assert case.number not in ledger and case.number not in export, (agency, case)
         for case in cases:
             if agency.pk in parties(case):
                 continue
