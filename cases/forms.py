@@ -194,6 +194,10 @@ class DecideForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Every receiver reads it with the referral. Each receiver's 移送书 is composed from "
+            "the case and the channel, so it speaks to that receiver only."
+        ),
     )
     reason = forms.CharField(
         label=_("Reasons"),

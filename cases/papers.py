@@ -191,8 +191,8 @@ def referral_letter(referral: Referral) -> DocumentContent:
         f"本案涉嫌违规金额人民币{amount_in_figures(case.suspected_amount)}元"
         f"（大写：人民币{amount_in_words(case.suspected_amount)}）。"
     )
-    if referral.summary:
-        paragraphs.append(f"移送意见：{referral.summary}")
+    # The leader's summary is typed once for every receiver: it is read on each receiver's
+    # task page, never pasted into a letter (each letter speaks to its own receiver only).
     paragraphs.extend(_legal_basis_and_request(referral))
     contact = _contact(case, referral)
     if contact:

@@ -92,5 +92,8 @@ def test_every_referral_letter_names_the_case_and_speaks_to_its_receiver_only(de
             assert grouped(case.suspected_amount) in text, document.number
             for name in others:
                 assert name not in text, (document.number, name)
+            # the leader's summary is typed once for every receiver: never in a letter
+            if len(referral.summary) > 6:
+                assert referral.summary.replace(" ", "")[:30] not in text, document.number
             letters += 1
     assert letters >= 20
