@@ -81,3 +81,9 @@ def sign_in(page, username, password=None):
     page.fill("input[name=password]", password or DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_selector(".xt-page")
+
+
+def fits(page):
+    """Nothing sticks out sideways: the page does not scroll horizontally."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"

@@ -6,18 +6,13 @@ import pytest
 
 from cases.models import Case, Referral
 from demo.directory import seed_directory
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import fits, screenshot, sign_in
 from tests.builders import refer, registered_case
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def fits(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], width
 
 
 def test_a_leader_sees_the_approval_on_the_home_page_and_decides_it(page):

@@ -8,7 +8,7 @@ import pytest
 
 from agencies.models import Agency, User
 from demo.directory import seed_directory
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import fits, screenshot, sign_in
 from tests.builders import refer, registered_case
 
 pytestmark = [
@@ -54,6 +54,5 @@ def test_the_ledger_fits_a_phone(phone):
     sign_in(phone, "yb_officer")
     phone.goto("/cases/ledger/")
     phone.wait_for_selector("table.xt-ledger")
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, width
+    fits(phone)
     screenshot(phone, "ledger-phone")

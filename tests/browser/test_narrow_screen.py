@@ -9,7 +9,7 @@ from viewflow.workflow.models import Task
 from agencies.models import Agency
 from cases.models import Case, Referral
 from demo.directory import seed_directory
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import fits, screenshot
 from tests.browser.conftest import sign_in as log_in
 
 pytestmark = [
@@ -18,12 +18,6 @@ pytestmark = [
 ]
 
 PDF = b"%PDF-1.7\n% a short test file\n"
-
-
-def fits(page):
-    """Nothing sticks out sideways: the page does not scroll horizontally."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"{page.url} is {width} px wide"
 
 
 def test_the_login_error_is_shown_once_and_the_top_bar_fits(phone):
