@@ -244,3 +244,49 @@ def test_the_ledger_costs_the_same_queries_for_few_rows_or_many(
             client.get(reverse("cases:ledger"))
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_xlsx_opens_in_libreoffice_with_the_rows_on_screen(client, world, book, tmp_path):
+    """A real spreadsheet program reads the file: LibreOffice converts it to CSV, whose rows
+    are the screen's (money grouped to two decimals, dates as dates, the 合计 computed)."""
+    import shutil
+    import subprocess
+
+    from tests.conftest import skip_or_fail
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        skip_or_fail(
+            "spreadsheet", "needs LibreOffice Calc (apt-get install libreoffice-calc-nogui)"
+        )
+    _r, screen = rows_of(client, world["yb_officer"], channel="administrative")
+    response = client.get(
+        reverse("cases:ledger_export", args=["xlsx"]), {"channel": "administrative"}
+    )
+    source = tmp_path / "ledger.xlsx"
+    source.write_bytes(b"".join(response.streaming_content))
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    with open(tmp_path / "ledger.csv", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    data, total = rows[3:-1], rows[-1]
+    assert len(data) == len(screen) == 2
+    key = lambda r: (r[0], r[9])  # noqa: E731 - case number and receiver
+    assert sorted(data, key=key) == sorted(
+        ([text if text != "—" else "" for text in row] for row in screen), key=key
+    )
+    expected = AMOUNTS["甲医院虚构医疗服务案"] + AMOUNTS["乙药店串换药品案"]
+    assert total[6] == f"{expected:,.2f}"
