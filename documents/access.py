@@ -100,10 +100,20 @@ def _status_refusal(dispatch: Dispatch, allowed) -> str | None:
     }
 
 
+def is_drafter_of(user, agency_id) -> bool:
+    """Whether the user drafts this agency's documents (ISSUE_DOCUMENTS in it; never auditors)."""
+    return (
+        not is_auditor(user)
+        and can(user, Ability.ISSUE_DOCUMENTS)
+        and getattr(user, "agency_id", None) is not None
+        and user.agency_id == agency_id
+    )
+
+
 def edit_refusal(user, dispatch: Dispatch) -> str | None:
     """Drafters of the issuing agency change a draft, or a returned one — never once it has
     gone to 核稿 (the checker and the signer read what was submitted)."""
-    if is_auditor(user) or not _own(user, dispatch) or not can(user, Ability.ISSUE_DOCUMENTS):
+    if not is_drafter_of(user, dispatch.agency_id):
         return _("Only the issuing agency's drafters change its drafts.")
     return _status_refusal(dispatch, Dispatch.EDITABLE)
 

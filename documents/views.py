@@ -110,7 +110,7 @@ def dispatch_edit(request, pk: int):
     dispatch = access_dispatch(request.user, pk)
     refusal = access.edit_refusal(request.user, dispatch)
     if refusal:
-        if dispatch.agency_id != request.user.agency_id:
+        if not access.is_drafter_of(request.user, dispatch.agency_id):
             raise Http404
         messages.error(request, refusal)
         return redirect("documents:dispatch", dispatch.pk)
