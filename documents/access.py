@@ -168,6 +168,16 @@ def sign_refusal(user, dispatch: Dispatch) -> str | None:
     return None
 
 
+def may_see_sheet(user, dispatch: Dispatch) -> bool:
+    """The 稿纸 stays with the issuing agency (and the convenor for the office's papers, and
+    the auditors): the agencies it is addressed to read the document, not its drafting."""
+    return (
+        _own(user, dispatch)
+        or (dispatch.joint_meeting and can(user, Ability.SIGN_JOINT_DOCUMENTS))
+        or can(user, Ability.READ_ALL_CASES)
+    )
+
+
 def may_edit(user, dispatch: Dispatch) -> bool:
     return edit_refusal(user, dispatch) is None
 

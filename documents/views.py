@@ -148,7 +148,7 @@ def _detail_context(request, dispatch: Dispatch, **forms) -> dict:
     sign_refusal = access.sign_refusal(user, dispatch)
     # the reason the step waiting now is not this user's, for the people it concerns
     waiting_refusal = None
-    if own or dispatch.joint_meeting:
+    if access.may_see_sheet(user, dispatch) and not can(user, Ability.READ_ALL_CASES):
         if dispatch.status == Dispatch.Status.SUBMITTED:
             waiting_refusal = check_refusal
         elif dispatch.status == Dispatch.Status.CHECKED:
@@ -162,7 +162,7 @@ def _detail_context(request, dispatch: Dispatch, **forms) -> dict:
         "may_submit": submit_refusal is None,
         "may_check": check_refusal is None,
         "may_sign": sign_refusal is None,
-        "may_see_sheet": own or dispatch.joint_meeting or can(user, Ability.READ_ALL_CASES),
+        "may_see_sheet": access.may_see_sheet(user, dispatch),
         "waiting_refusal": waiting_refusal,
         "check_form": forms.get("check_form") or CheckForm(auto_id="check_%s"),
         "sign_form": forms.get("sign_form") or SignForm(auto_id="sign_%s"),
@@ -185,12 +185,7 @@ def _sheet_dispatch(request, pk: int) -> Dispatch:
     """The 稿纸 stays with the issuing agency (and the convenor for the office's papers, and
     the auditors): the agencies it is addressed to read the document, not its drafting."""
     dispatch = access_dispatch(request.user, pk)
-    user = request.user
-    if not (
-        dispatch.agency_id == user.agency_id
-        or (dispatch.joint_meeting and can(user, Ability.SIGN_JOINT_DOCUMENTS))
-        or can(user, Ability.READ_ALL_CASES)
-    ):
+    if not access.may_see_sheet(request.user, dispatch):
         raise Http404
     return dispatch
 
