@@ -38,19 +38,37 @@ class Ability(StrEnum):
     APPROVE_MINUTES = "approve_minutes"
     CHAIR_MEETING = "chair_meeting"
     # documents and audit
-    ISSUE_DOCUMENTS = "issue_documents"
+    ISSUE_DOCUMENTS = "issue_documents"  # draft outgoing documents (拟稿) and send them to 核稿
+    CHECK_DOCUMENTS = "check_documents"  # 核稿: check a colleague's draft before it is signed
+    SIGN_DOCUMENTS = "sign_documents"  # 签发 the agency's outgoing documents
+    SIGN_JOINT_DOCUMENTS = "sign_joint_documents"  # 签发 the joint-meeting office's papers
     PREVIEW_DOCUMENTS = "preview_documents"
     READ_AUDIT_LOG = "read_audit_log"
 
 
 A = Ability
 
+# 发文 (documents/access.py): a case officer or the joint-meeting office drafts (拟稿); 核稿 is
+# the gatekeeping read of the agency's 办公室 or of the responsible head, not of a peer at the
+# next desk, so it goes to the leader, the liaison (联络员, who sits in the agency's general
+# office and handles its correspondence with the other units) and the joint-meeting office
+# staff (who check each other's papers and the lead agency's); never to case officers.
+# 签发 is the leader's (领导签发); the joint-meeting office's papers are signed by the
+# convenor, who speaks for the joint meeting — a separate ability, so neither signs the
+# other's papers.
 ROLE_ABILITIES: dict[Role, frozenset[Ability]] = {
     Role.CASE_OFFICER: frozenset(
         {A.VIEW_DIRECTORY, A.REGISTER_CASE, A.HANDLE_CASE, A.ISSUE_DOCUMENTS}
     ),
     Role.AGENCY_LEADER: frozenset(
-        {A.VIEW_DIRECTORY, A.APPROVE_CASE, A.HANDLE_CASE, A.PROPOSE_PERSONNEL_CHANGE}
+        {
+            A.VIEW_DIRECTORY,
+            A.APPROVE_CASE,
+            A.HANDLE_CASE,
+            A.PROPOSE_PERSONNEL_CHANGE,
+            A.CHECK_DOCUMENTS,
+            A.SIGN_DOCUMENTS,
+        }
     ),
     Role.LIAISON: frozenset(
         {
@@ -60,6 +78,7 @@ ROLE_ABILITIES: dict[Role, frozenset[Ability]] = {
             A.RSVP_MEETING,
             A.REPORT_RESOLUTION,
             A.PROPOSE_PERSONNEL_CHANGE,
+            A.CHECK_DOCUMENTS,
         }
     ),
     Role.MEETING_OFFICE: frozenset(
@@ -69,11 +88,18 @@ ROLE_ABILITIES: dict[Role, frozenset[Ability]] = {
             A.RUN_MEETINGS,
             A.RECORD_PERSONNEL_CHANGE,
             A.ISSUE_DOCUMENTS,
+            A.CHECK_DOCUMENTS,
             A.PREVIEW_DOCUMENTS,
         }
     ),
     Role.CONVENOR: frozenset(
-        {A.VIEW_DIRECTORY, A.APPROVE_AGENDA, A.APPROVE_MINUTES, A.CHAIR_MEETING}
+        {
+            A.VIEW_DIRECTORY,
+            A.APPROVE_AGENDA,
+            A.APPROVE_MINUTES,
+            A.CHAIR_MEETING,
+            A.SIGN_JOINT_DOCUMENTS,
+        }
     ),
     Role.DEPUTY_CONVENOR: frozenset({A.VIEW_DIRECTORY, A.CHAIR_MEETING}),
     Role.AUDITOR: frozenset(

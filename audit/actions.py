@@ -102,6 +102,11 @@ LABELS = {
     # documents
     "document.drafted": _("Document drafted"),
     "document.draft_changed": _("Draft changed"),
+    "document.submitted": _("Draft sent to be checked (送核稿)"),
+    "document.checked": _("Draft checked (核稿)"),
+    "document.check_returned": _("Draft returned at 核稿"),
+    "document.signed": _("Document signed (签发)"),
+    "document.sign_returned": _("Draft returned at 签发"),
     "document.issued": _("Document issued"),
     "document.downloaded": _("Document downloaded"),
     "document.draft_downloaded": _("Draft preview downloaded"),

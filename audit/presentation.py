@@ -34,6 +34,8 @@ LABELS = {
     "extension": gettext_lazy("Extension"),
     "task": gettext_lazy("Task"),
     "reason": gettext_lazy("Reason"),
+    "opinion": gettext_lazy("Opinion"),
+    "resubmitted": gettext_lazy("Sent again after a return"),
     "note": gettext_lazy("Note"),
     "files": gettext_lazy("Files"),
     "file": gettext_lazy("File"),

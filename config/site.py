@@ -113,7 +113,10 @@ class DocumentsApp(XietongApplication):
     dispatch_path = path("<id:pk>/", document_views.dispatch_detail, name="dispatch")
     edit_path = path("<id:pk>/edit/", document_views.dispatch_edit, name="edit")
     draft_path = path("<id:pk>/draft.pdf", document_views.dispatch_draft_pdf, name="draft_pdf")
-    issue_path = path("<id:pk>/issue/", document_views.dispatch_issue, name="issue")
+    submit_path = path("<id:pk>/submit/", document_views.dispatch_submit, name="submit")
+    check_path = path("<id:pk>/check/", document_views.dispatch_check, name="check")
+    sign_path = path("<id:pk>/sign/", document_views.dispatch_sign, name="sign")
+    sheet_path = path("<id:pk>/sheet/", document_views.dispatch_sheet, name="sheet")
     correct_path = path("<id:pk>/correct/", document_views.dispatch_correct, name="correct")
     download_path = path("issued/<id:pk>.pdf", document_views.document_download, name="download")
     archive_path = path(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from config.admin import ReadOnlyHistoryAdmin
-from documents.models import Dispatch, DocumentSeries, IssuedDocument
+from documents.models import Dispatch, DispatchReview, DocumentSeries, IssuedDocument
 
 
 @admin.register(IssuedDocument)
@@ -23,3 +23,11 @@ class DispatchAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "agency", "doc_type", "status", "created_by", "created_at"]
     list_filter = ["status", "doc_type", "agency"]
     search_fields = ["title"]
+
+
+@admin.register(DispatchReview)
+class DispatchReviewAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["dispatch", "stage", "decision", "user", "agency", "at"]
+    list_filter = ["stage", "decision", "agency"]
+    search_fields = ["dispatch__title", "opinion"]
+    list_select_related = ["dispatch", "user", "agency"]

@@ -96,3 +96,48 @@ class CorrectionForm(forms.Form):
         if not reason.strip():
             raise forms.ValidationError(_("Say why the document is corrected."))
         return reason.strip()
+
+
+class _ReviewForm(forms.Form):
+    """核稿 or 签发: pass the draft on, or return it — a return says what to change."""
+
+    opinion = forms.CharField(
+        label=_("Opinion"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_opinion(self):
+        opinion = self.cleaned_data["opinion"]
+        if has_control_characters(opinion):
+            raise forms.ValidationError(CONTROL_MESSAGE)
+        return opinion.strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("approve") is False and not cleaned.get("opinion") and "opinion" in cleaned:
+            self.add_error(
+                "opinion", _("Say what should be changed: a returned draft needs an opinion.")
+            )
+        return cleaned
+
+
+def _decision(yes, no):
+    """Two radio buttons cleaned to True (yes) or False (no), as cases.forms.decision_field."""
+    return forms.TypedChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        choices=[("yes", yes), ("no", no)],
+    )
+
+
+class CheckForm(_ReviewForm):
+    field_order = ("approve", "opinion")
+    approve = _decision(_("Checked: pass it on to 签发"), _("Return it for changes"))
+
+
+class SignForm(_ReviewForm):
+    field_order = ("approve", "opinion")
+    approve = _decision(_("Sign (签发) and issue with the next number"), _("Return it for changes"))

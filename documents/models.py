@@ -130,7 +130,12 @@ class Dispatch(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting check (送核稿)")
+        CHECKED = "checked", _("Checked, awaiting signing (待签发)")
+        RETURNED = "returned", _("Returned for changes (退回修改)")
         ISSUED = "issued", _("Issued")
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
 
     agency = models.ForeignKey(
         "agencies.Agency",
@@ -186,6 +191,22 @@ class Dispatch(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
+    joint_meeting = models.BooleanField(
+        _("joint-meeting paper"),
+        default=False,
+        help_text=_(
+            "Drafted by the joint-meeting office for the joint meeting: signed by the convenor."
+        ),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted for checking at"), null=True, blank=True)
     document = models.OneToOneField(
         IssuedDocument,
         verbose_name=_("issued document"),
@@ -212,3 +233,45 @@ class Dispatch(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class DispatchReview(models.Model):
+    """One opinion on the 稿纸 of a dispatch: its 核稿 (check) or its 签发 (signing).
+
+    Written only by documents.services (dispatch_check, dispatch_sign); a returned draft keeps
+    every earlier round, so the 稿纸 shows who returned it and why.
+    """
+
+    class Stage(models.TextChoices):
+        CHECK = "check", _("Check (核稿)")
+        SIGN = "sign", _("Signing (签发)")
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        RETURN = "return", _("Returned for changes")
+
+    dispatch = models.ForeignKey(
+        Dispatch,
+        verbose_name=_("outgoing document"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    opinion = models.TextField(_("opinion"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review of an outgoing document")
+        verbose_name_plural = _("reviews of outgoing documents")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.dispatch} · {self.get_stage_display()} · {self.get_decision_display()}"

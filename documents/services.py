@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import lazy_summary, record_event
+from documents import access
 from documents.content import Attachment, DocumentContent
-from documents.models import Dispatch, DocumentSeries, IssuedDocument
+from documents.models import Dispatch, DispatchReview, DocumentSeries, IssuedDocument
 from documents.rendering import render_pdfs
 from documents.types import get_type
 
@@ -204,12 +205,32 @@ def _dispatch_fields(dispatch: Dispatch, data: dict) -> None:
         setattr(dispatch, name, data[name])
 
 
+def _drafted_by_the_office(user) -> bool:
+    from meetings.access import is_office
+
+    return is_office(user)
+
+
 @transaction.atomic
 def dispatch_create(
-    *, agency, user, data: dict, corrects: IssuedDocument | None = None, correction_reason: str = ""
+    *,
+    agency,
+    user,
+    data: dict,
+    corrects: IssuedDocument | None = None,
+    correction_reason: str = "",
+    joint_meeting: bool | None = None,
 ) -> Dispatch:
+    """A new draft (拟稿). A draft of the joint-meeting office is a joint-meeting paper (the
+    convenor signs it) unless `joint_meeting` says otherwise."""
+    if joint_meeting is None:
+        joint_meeting = _drafted_by_the_office(user)
     dispatch = Dispatch(
-        agency=agency, created_by=user, corrects=corrects, correction_reason=correction_reason
+        agency=agency,
+        created_by=user,
+        corrects=corrects,
+        correction_reason=correction_reason,
+        joint_meeting=joint_meeting,
     )
     _dispatch_fields(dispatch, data)
     dispatch.full_clean()
@@ -226,12 +247,20 @@ def dispatch_create(
     return dispatch
 
 
+def _locked(dispatch: Dispatch) -> Dispatch:
+    return Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+
+
+def _refuse(refusal: str | None) -> None:
+    if refusal:
+        raise ValidationError(refusal)
+
+
 @transaction.atomic
 def dispatch_update(*, dispatch: Dispatch, user, data: dict) -> Dispatch:
-    """Change a draft. Locks the dispatch row; an issued dispatch cannot change."""
-    dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
-    if dispatch.status != Dispatch.Status.DRAFT:
-        raise ValidationError(_("This document has been issued and can no longer be edited."))
+    """Change a draft or a returned draft. Locks the dispatch row (access.edit_refusal)."""
+    dispatch = _locked(dispatch)
+    _refuse(access.edit_refusal(user, dispatch))
     _dispatch_fields(dispatch, data)
     dispatch.full_clean()
     dispatch.save()
@@ -247,20 +276,127 @@ def dispatch_update(*, dispatch: Dispatch, user, data: dict) -> Dispatch:
     return dispatch
 
 
-@transaction.atomic
-def dispatch_issue(*, dispatch: Dispatch, user) -> IssuedDocument:
-    """Issue a draft. Locks the dispatch row so that two clicks issue it once."""
-    dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
-    if dispatch.status != Dispatch.Status.DRAFT:
-        raise ValidationError(_("This document has already been issued."))
+def _check_addressed(dispatch: Dispatch) -> None:
     if not dispatch.to_agencies.exists() and not dispatch.recipients_extra.strip():
         raise ValidationError(_("Address the document to at least one recipient."))
+
+
+@transaction.atomic
+def dispatch_submit(*, dispatch: Dispatch, user) -> Dispatch:
+    """送核稿: a draft (or a returned draft) goes to the agency's checkers. Locks the dispatch
+    row (access.submit_refusal); the checkers are told."""
+    dispatch = _locked(dispatch)
+    _refuse(access.submit_refusal(user, dispatch))
+    _check_addressed(dispatch)
+    resubmitted = dispatch.status == Dispatch.Status.RETURNED
+    dispatch.status = Dispatch.Status.SUBMITTED
+    dispatch.submitted_by = user
+    dispatch.submitted_at = timezone.now()
+    dispatch.save(update_fields=["status", "submitted_by", "submitted_at"])
+    record_event(
+        action="document.submitted",
+        actor=user,
+        agency=dispatch.agency,
+        obj=dispatch,
+        summary=lazy_summary(_("Sent “%(title)s” to be checked (核稿)"), title=dispatch.title),
+        data={"resubmitted": resubmitted},
+    )
+    from notifications import events
+
+    events.dispatch_to_check(dispatch, by=user)
+    return dispatch
+
+
+def _review(dispatch: Dispatch, *, stage, user, approve: bool, opinion: str) -> DispatchReview:
+    opinion = (opinion or "").strip()
+    if not approve and not opinion:
+        raise ValidationError(_("Say what should be changed: a returned draft needs an opinion."))
+    return DispatchReview.objects.create(
+        dispatch=dispatch,
+        stage=stage,
+        decision=DispatchReview.Decision.APPROVE if approve else DispatchReview.Decision.RETURN,
+        opinion=opinion,
+        user=user,
+        agency=user.agency,
+        at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def dispatch_check(*, dispatch: Dispatch, user, approve: bool, opinion: str = "") -> Dispatch:
+    """核稿: a checker of the issuing agency, not the drafter, passes the draft on to 签发 or
+    returns it with an opinion. Locks the dispatch row (access.check_refusal)."""
+    dispatch = _locked(dispatch)
+    _refuse(access.check_refusal(user, dispatch))
+    review = _review(
+        dispatch, stage=DispatchReview.Stage.CHECK, user=user, approve=approve, opinion=opinion
+    )
+    dispatch.status = Dispatch.Status.CHECKED if approve else Dispatch.Status.RETURNED
+    dispatch.save(update_fields=["status"])
+    if approve:
+        summary = lazy_summary(_("Checked “%(title)s” (核稿)"), title=dispatch.title)
+    else:
+        summary = lazy_summary(_("Returned “%(title)s” at 核稿"), title=dispatch.title)
+    record_event(
+        action="document.checked" if approve else "document.check_returned",
+        actor=user,
+        agency=dispatch.agency,
+        obj=dispatch,
+        summary=summary,
+        data={"opinion": review.opinion},
+    )
+    from notifications import events
+
+    if approve:
+        events.dispatch_to_sign(dispatch, by=user)
+    else:
+        events.dispatch_returned(dispatch, review)
+    return dispatch
+
+
+@transaction.atomic
+def dispatch_sign(
+    *, dispatch: Dispatch, user, approve: bool, opinion: str = ""
+) -> IssuedDocument | None:
+    """签发: a leader of the issuing agency (the convenor for a joint-meeting paper) signs a
+    checked draft — and it is numbered and issued in the same transaction — or returns it with
+    an opinion. Locks the dispatch row first and asks access.sign_refusal after the lock, so
+    of two leaders signing at once the second is told it has been issued: one number."""
+    dispatch = _locked(dispatch)
+    _refuse(access.sign_refusal(user, dispatch))
+    review = _review(
+        dispatch, stage=DispatchReview.Stage.SIGN, user=user, approve=approve, opinion=opinion
+    )
+    record_event(
+        action="document.signed" if approve else "document.sign_returned",
+        actor=user,
+        agency=dispatch.agency,
+        obj=dispatch,
+        summary=lazy_summary(
+            _("Signed “%(title)s” (签发)") if approve else _("Returned “%(title)s” at 签发"),
+            title=dispatch.title,
+        ),
+        data={"opinion": review.opinion},
+    )
+    if not approve:
+        dispatch.status = Dispatch.Status.RETURNED
+        dispatch.save(update_fields=["status"])
+        from notifications import events
+
+        events.dispatch_returned(dispatch, review)
+        return None
+    return _issue_locked(dispatch, signer=user)
+
+
+def _issue_locked(dispatch: Dispatch, *, signer) -> IssuedDocument:
+    """Number and issue a signed dispatch whose row the caller holds locked."""
+    _check_addressed(dispatch)
     document = document_issue(
         doc_type=dispatch.doc_type,
         agency=dispatch.agency,
         content=dispatch_content(dispatch),
         owner=dispatch,
-        issued_by=user,
+        issued_by=signer,
         series_code=dispatch.series_code,
         replaces=dispatch.corrects,
         correction_reason=dispatch.correction_reason,
@@ -273,7 +409,8 @@ def dispatch_issue(*, dispatch: Dispatch, user) -> IssuedDocument:
 
 @transaction.atomic
 def dispatch_start_correction(*, document: IssuedDocument, user, reason: str) -> Dispatch:
-    """A new draft copying an issued dispatch, to be issued as its correction."""
+    """A new draft copying an issued dispatch, to be issued as its correction — after its own
+    核稿 and 签发, like any draft."""
     if not reason.strip():
         raise ValidationError(_("Say why the document is corrected."))
     if document.is_superseded:
@@ -288,4 +425,5 @@ def dispatch_start_correction(*, document: IssuedDocument, user, reason: str) ->
         data=data,
         corrects=document,
         correction_reason=reason.strip(),
+        joint_meeting=original.joint_meeting,
     )

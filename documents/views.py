@@ -16,10 +16,10 @@ from agencies.access import Ability, can, require
 from audit.services import record_download, record_list_read
 from config.downloads import file_response
 from core.submissions import once_per_submission
-from documents import selectors, services
+from documents import access, selectors, services
 from documents.access import access_dispatch, access_document
-from documents.forms import CorrectionForm, DispatchForm
-from documents.models import Dispatch
+from documents.forms import CheckForm, CorrectionForm, DispatchForm, SignForm
+from documents.models import Dispatch, DispatchReview
 from documents.rendering import render_pdf
 from documents.types import TYPES, get_type, sample_content
 
@@ -35,12 +35,7 @@ def _pdf_response(data: bytes, name: str, *, default_stem: str, inline: bool) ->
     )
 
 
-def _may_edit(user, dispatch: Dispatch) -> bool:
-    return (
-        can(user, Ability.ISSUE_DOCUMENTS)
-        and dispatch.agency_id == user.agency_id
-        and dispatch.status == Dispatch.Status.DRAFT
-    )
+TODOS = ("check", "sign")
 
 
 @require_safe
@@ -51,13 +46,15 @@ def dispatch_list(request):
     box = box if box in ("all", "sent", "received") else "all"
     status = request.GET.get("status", "")
     status = status if status in Dispatch.Status.values else ""
-    dispatches = selectors.dispatch_list(user=request.user, box=box, status=status)
+    todo = request.GET.get("todo", "")
+    todo = todo if todo in TODOS else ""
+    dispatches = selectors.dispatch_list(user=request.user, box=box, status=status, todo=todo)
     page = Paginator(dispatches, 30).get_page(request.GET.get("page"))
     record_list_read(
         request.user,
         family="document",
         what=gettext_lazy("Outgoing and incoming"),
-        filters={"box": box, "status": status},
+        filters={"box": box, "status": status, "todo": todo},
         rows=page,
     )
     return render(
@@ -68,6 +65,10 @@ def dispatch_list(request):
             "box": box,
             "status": status,
             "statuses": Dispatch.Status.choices,
+            "todo": todo,
+            "may_check": can(request.user, Ability.CHECK_DOCUMENTS),
+            "may_sign": can(request.user, Ability.SIGN_DOCUMENTS)
+            or can(request.user, Ability.SIGN_JOINT_DOCUMENTS),
             "can_issue": can(request.user, Ability.ISSUE_DOCUMENTS) and request.user.agency_id,
         },
     )
@@ -96,7 +97,9 @@ def dispatch_create(request):
         dispatch = services.dispatch_create(
             agency=request.user.agency, user=request.user, data=form.cleaned_data
         )
-        messages.success(request, _("Draft saved. Check the preview, then issue it."))
+        messages.success(
+            request, _("Draft saved. Check the preview, then send it to be checked (核稿).")
+        )
         return redirect("documents:dispatch", dispatch.pk)
     return render(request, "documents/dispatch_form.html", {"form": form, "dispatch": None})
 
@@ -105,8 +108,12 @@ def dispatch_create(request):
 @login_required
 def dispatch_edit(request, pk: int):
     dispatch = access_dispatch(request.user, pk)
-    if not _may_edit(request.user, dispatch):
-        raise Http404
+    refusal = access.edit_refusal(request.user, dispatch)
+    if refusal:
+        if not access.is_drafter_of(request.user, dispatch.agency_id):
+            raise Http404
+        messages.error(request, refusal)
+        return redirect("documents:dispatch", dispatch.pk)
     form = DispatchForm(request.POST or None, initial=services.dispatch_data(dispatch))
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,25 +126,83 @@ def dispatch_edit(request, pk: int):
     return render(request, "documents/dispatch_form.html", {"form": form, "dispatch": dispatch})
 
 
-@require_safe
-@login_required
-def dispatch_detail(request, pk: int):
-    dispatch = access_dispatch(request.user, pk)
+def _sheet(dispatch: Dispatch) -> dict:
+    """The 稿纸: every opinion in order, and the latest check and signing."""
+    reviews = list(dispatch.reviews.select_related("user", "agency"))
+    latest = {}
+    for review in reviews:
+        latest[review.stage] = review
+    return {
+        "reviews": reviews,
+        "check": latest.get(DispatchReview.Stage.CHECK),
+        "sign": latest.get(DispatchReview.Stage.SIGN),
+    }
+
+
+def _detail_context(request, dispatch: Dispatch, **forms) -> dict:
+    user = request.user
     document = dispatch.document
-    own = dispatch.agency_id == request.user.agency_id
-    context = {
+    own = dispatch.agency_id == user.agency_id
+    submit_refusal = access.submit_refusal(user, dispatch)
+    check_refusal = access.check_refusal(user, dispatch)
+    sign_refusal = access.sign_refusal(user, dispatch)
+    # the reason the step waiting now is not this user's, for the people it concerns
+    waiting_refusal = None
+    if access.may_see_sheet(user, dispatch) and not can(user, Ability.READ_ALL_CASES):
+        if dispatch.status == Dispatch.Status.SUBMITTED:
+            waiting_refusal = check_refusal
+        elif dispatch.status == Dispatch.Status.CHECKED:
+            waiting_refusal = sign_refusal
+    return {
         "dispatch": dispatch,
         "document": document,
         "to_agencies": dispatch.to_agencies.all(),
         "cc_agencies": dispatch.cc_agencies.all(),
-        "may_edit": _may_edit(request.user, dispatch),
+        "may_edit": access.edit_refusal(user, dispatch) is None,
+        "may_submit": submit_refusal is None,
+        "may_check": check_refusal is None,
+        "may_sign": sign_refusal is None,
+        "may_see_sheet": access.may_see_sheet(user, dispatch),
+        "waiting_refusal": waiting_refusal,
+        "check_form": forms.get("check_form") or CheckForm(auto_id="check_%s"),
+        "sign_form": forms.get("sign_form") or SignForm(auto_id="sign_%s"),
         "may_correct": bool(document)
         and own
-        and can(request.user, Ability.ISSUE_DOCUMENTS)
+        and can(user, Ability.ISSUE_DOCUMENTS)
         and not document.is_superseded,
         "replaced_by": getattr(document, "replaced_by", None) if document else None,
-    }
-    return render(request, "documents/dispatch_detail.html", context)
+    } | _sheet(dispatch)
+
+
+@require_safe
+@login_required
+def dispatch_detail(request, pk: int):
+    dispatch = access_dispatch(request.user, pk)
+    return render(request, "documents/dispatch_detail.html", _detail_context(request, dispatch))
+
+
+def _sheet_dispatch(request, pk: int) -> Dispatch:
+    """The 稿纸 stays with the issuing agency (and the convenor for the office's papers, and
+    the auditors): the agencies it is addressed to read the document, not its drafting."""
+    dispatch = access_dispatch(request.user, pk)
+    if not access.may_see_sheet(request.user, dispatch):
+        raise Http404
+    return dispatch
+
+
+@require_safe
+@login_required
+def dispatch_sheet(request, pk: int):
+    """The 稿纸 (发文稿纸) as a printable page: drafter, checker and signer with their dates and
+    opinions, and the document's particulars."""
+    dispatch = _sheet_dispatch(request, pk)
+    context = {
+        "dispatch": dispatch,
+        "document": dispatch.document,
+        "to_agencies": dispatch.to_agencies.all(),
+        "cc_agencies": dispatch.cc_agencies.all(),
+    } | _sheet(dispatch)
+    return render(request, "documents/dispatch_sheet.html", context)
 
 
 @require_safe
@@ -145,7 +210,9 @@ def dispatch_detail(request, pk: int):
 def dispatch_draft_pdf(request, pk: int):
     """The draft as it will look, without a number (inline, for checking before issue)."""
     dispatch = access_dispatch(request.user, pk)
-    if dispatch.agency_id != request.user.agency_id or dispatch.status != Dispatch.Status.DRAFT:
+    if (
+        dispatch.agency_id != request.user.agency_id and not dispatch.joint_meeting
+    ) or dispatch.status == Dispatch.Status.ISSUED:
         raise Http404
     content = services.dispatch_content(dispatch)
     year = timezone.localdate().year
@@ -162,23 +229,83 @@ def dispatch_draft_pdf(request, pk: int):
     return _pdf_response(data, name, default_stem=name, inline=True)
 
 
+def _step_done(request, dispatch: Dispatch, call) -> object:
+    try:
+        result = call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
+    return result or True
+
+
 @require_POST
 @login_required
 @once_per_submission
-def dispatch_issue(request, pk: int):
+def dispatch_submit(request, pk: int):
+    """送核稿 (only POST): the drafter sends the draft to the agency's checkers."""
     dispatch = access_dispatch(request.user, pk)
-    if not _may_edit(request.user, dispatch):
-        # already issued by a colleague a moment ago, or not ours to issue
-        if dispatch.status == Dispatch.Status.ISSUED:
-            messages.info(request, _("This document has already been issued."))
-            return redirect("documents:dispatch", dispatch.pk)
-        raise Http404
-    try:
-        document = services.dispatch_issue(dispatch=dispatch, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Issued as %(number)s.") % {"number": document.number})
+    done = _step_done(
+        request, dispatch, lambda: services.dispatch_submit(dispatch=dispatch, user=request.user)
+    )
+    if done:
+        messages.success(request, _("Sent to be checked (核稿)."))
+    return redirect("documents:dispatch", dispatch.pk)
+
+
+def _review(request, pk: int, *, form_class, key: str, service):
+    dispatch = access_dispatch(request.user, pk)
+    form = form_class(request.POST, auto_id=f"{key}_%s")
+    if not form.is_valid():
+        context = _detail_context(request, dispatch, **{f"{key}_form": form})
+        return render(request, "documents/dispatch_detail.html", context)
+    approve = form.cleaned_data["approve"]
+    result = _step_done(
+        request,
+        dispatch,
+        lambda: service(
+            dispatch=dispatch,
+            user=request.user,
+            approve=approve,
+            opinion=form.cleaned_data["opinion"],
+        ),
+    )
+    return dispatch, approve, result
+
+
+@require_POST
+@login_required
+@once_per_submission
+def dispatch_check(request, pk: int):
+    """核稿 (only POST): pass the draft on to 签发, or return it with an opinion."""
+    outcome = _review(
+        request, pk, form_class=CheckForm, key="check", service=services.dispatch_check
+    )
+    if not isinstance(outcome, tuple):
+        return outcome
+    dispatch, approve, result = outcome
+    if result:
+        messages.success(
+            request,
+            _("Checked; it now awaits signing (签发).")
+            if approve
+            else _("Returned to the drafter."),
+        )
+    return redirect("documents:dispatch", dispatch.pk)
+
+
+@require_POST
+@login_required
+@once_per_submission
+def dispatch_sign(request, pk: int):
+    """签发 (only POST): sign — the document is numbered and issued — or return it."""
+    outcome = _review(request, pk, form_class=SignForm, key="sign", service=services.dispatch_sign)
+    if not isinstance(outcome, tuple):
+        return outcome
+    dispatch, approve, result = outcome
+    if result and approve:
+        messages.success(request, _("Signed and issued as %(number)s.") % {"number": result.number})
+    elif result:
+        messages.success(request, _("Returned to the drafter."))
     return redirect("documents:dispatch", dispatch.pk)
 
 
@@ -203,7 +330,10 @@ def dispatch_correct(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("A correction draft was created. Edit it, then issue it."))
+            messages.success(
+                request,
+                _("A correction draft was created. Edit it, then send it to be checked (核稿)."),
+            )
             return redirect("documents:edit", draft.pk)
     return render(
         request,

@@ -7,7 +7,9 @@ The flow and the services call one function here at the moment the work appears:
   (cases/services.py extension_request);
 * `task_escalated` — an overdue task reaches the next level (workflow/escalation.py);
 * `task_urged` — the joint-meeting office urges the holders of a task under 督办 (催办,
-  cases/services.py task_urge).
+  cases/services.py task_urge);
+* `dispatch_to_check`, `dispatch_to_sign`, `dispatch_returned` — an outgoing document's
+  稿纸 moves on (documents/services.py: 送核稿, 核稿, 签发).
 
 Who: only people of the agency that must act, never another agency. A task's people are the
 active people of its acting agency who hold its ability (`people_who_can`), less the person
@@ -471,4 +473,73 @@ def task_urged(case_task, people, *, note: str = "") -> list[Notification]:
         url=reverse("cases:detail", args=[case_task.case_id]),
         case_task=case_task,
         **common,
+    )
+
+
+# --- outgoing documents (发文): the 稿纸 ---------------------------------------------------
+
+DISPATCH_CHECK = Step(
+    K.DOCUMENT_CHECK,
+    _("Draft to check (核稿): “%(title)s”"),
+    _("%(from)s sent the draft “%(title)s” of %(agency)s to be checked (核稿)."),
+)
+DISPATCH_SIGN = Step(
+    K.DOCUMENT_SIGN,
+    _("Draft to sign (签发): “%(title)s”"),
+    _("%(from)s checked the draft “%(title)s” of %(agency)s; it awaits your signature (签发)."),
+)
+DISPATCH_RETURNED = Step(
+    K.DOCUMENT_RETURNED,
+    _("Draft returned: “%(title)s”"),
+    _("%(from)s returned the draft “%(title)s” for changes.\nOpinion: %(reason)s"),
+)
+
+
+def _dispatch_notify(step: Step, dispatch, people, **extra) -> list[Notification]:
+    context = {"title": dispatch.title, "agency": dispatch.agency.name, "from": "", "reason": ""}
+    title, body = _render(step, context | extra)
+    return notify(
+        recipients=people,
+        kind=step.kind,
+        title=title,
+        body=body,
+        url=reverse("documents:dispatch", args=[dispatch.pk]),
+    )
+
+
+def dispatch_to_check(dispatch, *, by) -> list[Notification]:
+    """送核稿: the checkers of the issuing agency who may check it (never the drafter)."""
+    from agencies.access import Ability, people_who_can
+    from documents.access import may_check
+
+    people = [
+        p
+        for p in people_who_can(Ability.CHECK_DOCUMENTS, dispatch.agency)
+        if may_check(p, dispatch)
+    ]
+    return _dispatch_notify(DISPATCH_CHECK, dispatch, people, **{"from": by.get_full_name()})
+
+
+def dispatch_to_sign(dispatch, *, by) -> list[Notification]:
+    """核稿 passed: the issuing agency's leaders (the convenor for a joint-meeting paper) who
+    may sign it — never its drafter or its checker."""
+    from agencies.access import Ability, people_who_can
+    from documents.access import may_sign
+
+    if dispatch.joint_meeting:
+        candidates = people_who_can(Ability.SIGN_JOINT_DOCUMENTS)
+    else:
+        candidates = people_who_can(Ability.SIGN_DOCUMENTS, dispatch.agency)
+    people = [p for p in candidates if may_sign(p, dispatch)]
+    return _dispatch_notify(DISPATCH_SIGN, dispatch, people, **{"from": by.get_full_name()})
+
+
+def dispatch_returned(dispatch, review) -> list[Notification]:
+    """Returned at 核稿 or 签发: the drafter, with the opinion."""
+    return _dispatch_notify(
+        DISPATCH_RETURNED,
+        dispatch,
+        [dispatch.created_by],
+        reason=review.opinion,
+        **{"from": review.user.get_full_name()},
     )

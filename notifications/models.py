@@ -54,6 +54,10 @@ class Notification(models.Model):
         MEETING_MINUTES = "meeting_minutes", _("Minutes issued")
         MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
         RESOLUTION_OVERDUE = "resolution_overdue", _("Overdue resolution")
+        # outgoing documents (documents/services.py: 核稿, 签发)
+        DOCUMENT_CHECK = "document_check", _("Draft to check (核稿)")
+        DOCUMENT_SIGN = "document_sign", _("Draft to sign (签发)")
+        DOCUMENT_RETURNED = "document_returned", _("Draft returned for changes")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -39,7 +39,7 @@ from agencies.models import Agency, Region, Role, User
 from audit.models import AuditEvent
 from cases.models import Case, Evidence, Extension, Referral, ViolationType
 from demo.directory import DEMO_PASSWORD
-from documents.models import Dispatch, DocumentSeries, IssuedDocument
+from documents.models import Dispatch, DispatchReview, DocumentSeries, IssuedDocument
 from meetings.models import (
     Meeting,
     MeetingFile,
@@ -634,14 +634,45 @@ def post_dispatch_edit():
     )
 
 
-def post_dispatch_issue():
+def _dispatch_in(status):
+    return Dispatch.objects.filter(status=status).order_by("pk").first()
+
+
+def post_dispatch_submit():
     d = _draft_dispatch()
     return Post(
         user=_author(d),
-        url=reverse("documents:issue", args=[d.pk]),
+        url=reverse("documents:submit", args=[d.pk]),
         page=reverse("documents:dispatch", args=[d.pk]),
-        expect="document.issued",
+        expect="document.submitted",
     )
+
+
+def post_dispatch_check():
+    d = _dispatch_in(Dispatch.Status.SUBMITTED)
+    return Post(
+        user="yb_liaison",
+        url=reverse("documents:check", args=[d.pk]),
+        page=reverse("documents:dispatch", args=[d.pk]),
+        expect="document.checked",
+        fill={"approve": "yes", "opinion": "已核。"},
+    )
+
+
+def post_dispatch_sign():
+    d = _dispatch_in(Dispatch.Status.CHECKED)
+    return Post(
+        user="yb_leader",
+        url=reverse("documents:sign", args=[d.pk]),
+        page=reverse("documents:dispatch", args=[d.pk]),
+        expect="document.signed",
+        fill={"approve": "yes", "opinion": "同意。"},
+    )
+
+
+def read_dispatch_sheet():
+    d = _dispatch_in(Dispatch.Status.ISSUED)
+    return Read(reverse("documents:sheet", args=[d.pk]), f"document{READ}", d)
 
 
 def post_dispatch_correct():
@@ -961,7 +992,13 @@ TABLE: dict[str, Entry] = {
     "documents:draft_pdf": Entry(
         GetOnly(url("documents:draft_pdf", lambda: _draft_dispatch().pk)), read_draft_pdf
     ),
-    "documents:issue": Entry(post_dispatch_issue, Exempt("POST only")),
+    "documents:submit": Entry(post_dispatch_submit, Exempt("POST only")),
+    "documents:check": Entry(post_dispatch_check, Exempt("POST only")),
+    "documents:sign": Entry(post_dispatch_sign, Exempt("POST only")),
+    "documents:sheet": Entry(
+        GetOnly(url("documents:sheet", first_pk(lambda: Dispatch.objects.filter(status="issued")))),
+        read_dispatch_sheet,
+    ),
     "documents:correct": Entry(
         post_dispatch_correct,
         Refused(
@@ -1039,6 +1076,7 @@ ADMIN_WRITES = {
     "documents.issueddocument": set(),
     "documents.documentseries": set(),
     "documents.dispatch": set(),
+    "documents.dispatchreview": set(),
     "agencies.signinattempt": set(),  # unlocked only by its audited actions (below)
     "workflow.holidayyear": set(),  # written only by manage.py load_holidays
 }
@@ -1104,6 +1142,7 @@ ADMIN_OBJECTS: dict[str, Callable] = {  # an existing row to change
     "documents.issueddocument": lambda: IssuedDocument.objects.order_by("pk").first(),
     "documents.documentseries": lambda: DocumentSeries.objects.order_by("pk").first(),
     "documents.dispatch": lambda: Dispatch.objects.order_by("pk").first(),
+    "documents.dispatchreview": lambda: DispatchReview.objects.order_by("pk").first(),
     "agencies.signinattempt": _failed_signin,
     "workflow.holidayyear": _holiday_year,
 }

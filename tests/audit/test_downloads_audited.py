@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from tests.cases.test_uploads_and_downloads import _register_case, meeting  # noqa: F401
+from tests.documents.signoff import issue as issue_through_signoff
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVES_A_FILE = (
@@ -99,7 +100,7 @@ def test_every_file_served_to_an_official_is_logged(client, world, meeting):  # 
         reverse("documents:draft_pdf", args=[draft.pk]),
         "document.draft_downloaded",
     )
-    document_services.dispatch_issue(dispatch=draft, user=officer)
+    issue_through_signoff(draft)
     draft.refresh_from_db()
     for name in ("documents:download", "documents:download_archive"):
         event = downloaded(

@@ -1,4 +1,5 @@
-"""The joint-meeting office drafts, previews and issues a notice in a real browser."""
+"""The joint-meeting office drafts and previews a notice, a colleague checks it (核稿), the
+convenor signs it (签发) and it is issued, in a real browser."""
 
 import pytest
 
@@ -18,7 +19,14 @@ def test_the_office_issues_a_numbered_notice_and_the_recipient_downloads_it(page
     police = AgencyFactory(
         name="吉林省公安厅", short_name="省公安厅", kind="public_security", doc_prefix="吉公"
     )
+    from meetings.models import JointBody
+
     UserFactory(username="office", full_name="赵静", agency=yb, roles=[Role.MEETING_OFFICE])
+    UserFactory(username="office2", full_name="孙玥", agency=yb, roles=[Role.MEETING_OFFICE])
+    convenor = UserFactory(
+        username="convenor", full_name="王建国", agency=yb, roles=[Role.CONVENOR]
+    )
+    JointBody.objects.create(name="联席会议", lead_agency=yb, convenor=convenor)
     UserFactory(username="liaison", full_name="沈立新", agency=police, roles=[Role.LIAISON])
 
     def log_in(username):
@@ -38,7 +46,7 @@ def test_the_office_issues_a_numbered_notice_and_the_recipient_downloads_it(page
     page.fill("#id_attachment_titles", "联络员名单表")
     shot(page, "document-form")
     page.get_by_role("button", name="保存草稿").click()
-    page.wait_for_selector("text=草稿已保存")
+    page.wait_for_selector(".xt-message--success")  # the draft is saved
 
     with page.expect_popup() as popup:
         page.get_by_role("link", name="预览 PDF").click()
@@ -46,8 +54,26 @@ def test_the_office_issues_a_numbered_notice_and_the_recipient_downloads_it(page
     assert preview.url.endswith("/draft.pdf")
     preview.close()
 
-    page.get_by_role("button", name="编号并印发").click()
-    page.wait_for_selector("text=已印发，发文字号")
+    page.locator("form[action$='/submit/'] button").click()
+    page.wait_for_selector("form[action$='/submit/']", state="detached")
+    dispatch_url = page.url
+
+    page.context.clear_cookies()
+    log_in("office2")
+    page.goto(dispatch_url)
+    page.locator("#check_approve_0").check()
+    page.fill("#check_opinion", "文字已核。")
+    page.locator("form[action$='/check/'] button[type=submit]").click()
+    page.wait_for_selector("form[action$='/check/']", state="detached")
+
+    page.context.clear_cookies()
+    log_in("convenor")
+    page.goto(dispatch_url)
+    page.locator("#sign_approve_0").check()
+    page.fill("#sign_opinion", "同意印发。")
+    shot(page, "document-sign")
+    page.locator("form[action$='/sign/'] button[type=submit]").click()
+    page.wait_for_selector("form[action$='/sign/']", state="detached")
     document = IssuedDocument.objects.get()
     assert document.number.startswith("吉医保联〔")
     assert document.number in page.locator("main").inner_text()

@@ -86,3 +86,35 @@ def test_every_url_of_every_kind_of_case_is_404_for_uninvolved_agencies(client, 
             assert record in (403, 404)
     assert not Comment.objects.filter(body="x").exists()
     assert checked > 300
+
+
+def test_every_dispatch_url_is_404_for_agencies_not_party_to_it(client, db):
+    """Outgoing documents: drafts and their 稿纸 stay in the issuing agency; an issued one is
+    seen by the agencies it is addressed or copied to, and by nobody else."""
+    from documents.models import Dispatch
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    dispatches = list(Dispatch.objects.prefetch_related("to_agencies", "cc_agencies"))
+    assert {d.status for d in dispatches} >= {"draft", "submitted", "checked", "returned", "issued"}
+    roles = [Role.CASE_OFFICER, Role.AGENCY_LEADER, Role.LIAISON]
+    checked = 0
+    for agency in Agency.objects.all():
+        client.force_login(UserFactory(agency=agency, roles=roles))
+        for dispatch in dispatches:
+            parties = {dispatch.agency_id}
+            if dispatch.status == Dispatch.Status.ISSUED:
+                parties |= {a.pk for a in dispatch.to_agencies.all()}
+                parties |= {a.pk for a in dispatch.cc_agencies.all()}
+            if agency.pk in parties:
+                continue
+            for name in ("dispatch", "edit", "draft_pdf", "sheet", "correct"):
+                url = reverse(f"documents:{name}", args=[dispatch.pk])
+                assert client.get(url).status_code == 404, (agency.name, url)
+            for name in ("submit", "check", "sign"):
+                url = reverse(f"documents:{name}", args=[dispatch.pk])
+                assert client.post(url, {"approve": "yes"}).status_code == 404, (agency.name, url)
+            checked += 1
+    assert checked > 50
+    assert dict(Dispatch.objects.values_list("pk", "status")) == {
+        d.pk: d.status for d in dispatches
+    }

@@ -23,6 +23,7 @@ from cases.models import Case, Evidence, ViolationType
 from config.downloads import content_disposition, served_name
 from meetings import services as meeting_services
 from meetings.models import Meeting, MeetingFile, Topic
+from tests.documents.signoff import issue as issue_through_signoff
 
 MB = 1024 * 1024
 PDF_BYTES = b"%PDF-1.7\n% a small but honest header\n"
@@ -345,7 +346,7 @@ def test_an_issued_document_keeps_its_number_as_its_name(client, world):
             "sealed": True,
         },
     )
-    document_services.dispatch_issue(dispatch=draft, user=officer)
+    issue_through_signoff(draft)
     draft.refresh_from_db()
     document = draft.document
     assert "〔" in document.number and document.number.endswith("号")

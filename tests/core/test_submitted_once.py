@@ -11,8 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.models import User
 from cases.models import Case
 from core.models import Submission
+from documents import services
 from documents.models import Dispatch, IssuedDocument
 from meetings import services as meeting_services
 from tests.builders import (
@@ -92,7 +94,7 @@ def test_another_persons_token_does_not_give_away_their_result(client, demo):
     assert Case.objects.filter(title="另一案件").exists()
 
 
-def test_issuing_a_draft_twice_takes_one_number(client, demo, agencies):
+def test_signing_a_draft_twice_takes_one_number(client, demo, agencies):
     as_user(client, "yb_office")
     token = token_in(client.get(reverse("documents:create")))
     data = {
@@ -108,11 +110,15 @@ def test_issuing_a_draft_twice_takes_one_number(client, demo, agencies):
     client.post(reverse("documents:create"), data)
     client.post(reverse("documents:create"), data)
     dispatch = Dispatch.objects.get()
+    services.dispatch_submit(dispatch=dispatch, user=dispatch.created_by)
+    checker = User.objects.get(username="yb_office2")
+    services.dispatch_check(dispatch=dispatch, user=checker, approve=True)
+    as_user(client, "yb_convenor")  # the office's papers are signed by the convenor
     page = client.get(reverse("documents:dispatch", args=[dispatch.pk]))
-    issue_token = token_in(page)
-    url = reverse("documents:issue", args=[dispatch.pk])
-    client.post(url, {"_submission": issue_token})
-    again = client.post(url, {"_submission": issue_token}, follow=True)
+    sign_token = token_in(page)
+    url = reverse("documents:sign", args=[dispatch.pk])
+    client.post(url, {"_submission": sign_token, "approve": "yes"})
+    again = client.post(url, {"_submission": sign_token, "approve": "yes"}, follow=True)
     assert IssuedDocument.objects.count() == 1
     html = again.content.decode()
     assert "已经提交过" in html

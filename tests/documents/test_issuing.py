@@ -13,6 +13,7 @@ from agencies.models import Role
 from audit.models import AuditEvent
 from documents import services
 from documents.models import Dispatch, DocumentSeries, ImmutableError, IssuedDocument
+from tests.documents.signoff import checker_of, issue, signer_of
 from tests.factories import AgencyFactory, UserFactory
 
 
@@ -65,7 +66,7 @@ def test_the_number_has_the_national_format(db):
 
 
 def test_issuing_numbers_freezes_and_audits(draft, officer):
-    document = services.dispatch_issue(dispatch=draft, user=officer)
+    document = issue(draft)
     year = document.issued_at.year
     assert document.number == f"{officer.agency.doc_prefix}联〔{year}〕1号"
     pdf = document.pdf.read()
@@ -79,15 +80,15 @@ def test_issuing_numbers_freezes_and_audits(draft, officer):
     draft.refresh_from_db()
     assert draft.status == Dispatch.Status.ISSUED and draft.document == document
     event = AuditEvent.objects.get(action="document.issued")
-    assert event.actor_id == officer.pk
+    assert event.actor_id == draft.reviews.get(stage="sign").user_id != officer.pk
     assert event.data["sha256"] == document.sha256
     assert event.object_id == str(document.pk)
 
 
 def test_issuing_twice_is_refused(draft, officer):
-    services.dispatch_issue(dispatch=draft, user=officer)
+    issue(draft)
     with pytest.raises(ValidationError):
-        services.dispatch_issue(dispatch=draft, user=officer)
+        issue(draft)
     assert IssuedDocument.objects.count() == 1
     assert DocumentSeries.objects.get().last_number == 1
 
@@ -98,15 +99,17 @@ def test_a_failed_issue_consumes_no_number(draft, officer, monkeypatch):
 
     monkeypatch.setattr(services, "render_pdfs", broken)
     with pytest.raises(RuntimeError):
-        services.dispatch_issue(dispatch=draft, user=officer)
+        issue(draft)
     monkeypatch.undo()
     assert not DocumentSeries.objects.filter(last_number__gt=0).exists()
-    document = services.dispatch_issue(dispatch=draft, user=officer)
+    draft.refresh_from_db()
+    assert draft.status == Dispatch.Status.CHECKED and not draft.reviews.filter(stage="sign")
+    document = services.dispatch_sign(dispatch=draft, user=signer_of(draft), approve=True)
     assert document.sequence == 1
 
 
 def test_an_issued_document_cannot_be_changed_or_deleted(draft, officer):
-    document = services.dispatch_issue(dispatch=draft, user=officer)
+    document = issue(draft)
     document.title = "改过的标题"
     with pytest.raises(ImmutableError):
         document.save()
@@ -118,14 +121,14 @@ def test_an_issued_document_cannot_be_changed_or_deleted(draft, officer):
 
 
 def test_a_correction_is_a_new_document_naming_what_it_replaces(draft, officer):
-    original = services.dispatch_issue(dispatch=draft, user=officer)
+    original = issue(draft)
     with pytest.raises(ValidationError):
         services.dispatch_start_correction(document=original, user=officer, reason="  ")
     correction_draft = services.dispatch_start_correction(
         document=original, user=officer, reason="会议地点有误"
     )
     assert correction_draft.status == Dispatch.Status.DRAFT
-    correction = services.dispatch_issue(dispatch=correction_draft, user=officer)
+    correction = issue(correction_draft)
     assert correction.number != original.number
     assert correction.replaces == original
     assert correction.correction_reason == "会议地点有误"
@@ -143,7 +146,7 @@ def test_a_correction_is_a_new_document_naming_what_it_replaces(draft, officer):
 
 
 def test_a_tampered_file_is_not_served(draft, officer):
-    document = services.dispatch_issue(dispatch=draft, user=officer)
+    document = issue(draft)
     with open(document.pdf.path, "ab") as stored:
         stored.write(b"tampered")
     with pytest.raises(services.DocumentTampered):
@@ -156,26 +159,30 @@ def test_a_draft_without_any_recipient_cannot_be_issued(officer, recipient):
         agency=officer.agency, user=officer, data=dispatch_data(recipient, to_agencies=[])
     )
     with pytest.raises(ValidationError):
-        services.dispatch_issue(dispatch=draft, user=officer)
+        issue(draft)
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_twenty_people_issuing_at_once_get_consecutive_numbers():
+def test_twenty_leaders_signing_at_once_get_consecutive_numbers():
     agency = AgencyFactory(doc_prefix="吉医保")
     recipient = AgencyFactory(doc_prefix="吉公")
-    people = [UserFactory(agency=agency, roles=[Role.CASE_OFFICER]) for _ in range(20)]
-    drafts = [
-        services.dispatch_create(agency=agency, user=p, data=dispatch_data(recipient))
-        for p in people
-    ]
+    officer = UserFactory(agency=agency, roles=[Role.CASE_OFFICER])
+    checker = checker_of(agency)
+    people = [UserFactory(agency=agency, roles=[Role.AGENCY_LEADER]) for _ in range(20)]
+    drafts = []
+    for _ in people:
+        draft = services.dispatch_create(agency=agency, user=officer, data=dispatch_data(recipient))
+        services.dispatch_submit(dispatch=draft, user=officer)
+        services.dispatch_check(dispatch=draft, user=checker, approve=True)
+        drafts.append(draft)
     barrier = threading.Barrier(len(drafts))
     errors = []
 
     def issue(draft, person):
         try:
             barrier.wait()
-            services.dispatch_issue(dispatch=draft, user=person)
+            services.dispatch_sign(dispatch=draft, user=person, approve=True)
         except Exception as exc:  # pragma: no cover - reported by the assertion below
             errors.append(exc)
         finally:

@@ -1,4 +1,4 @@
-"""The documents application over HTTP: drafting, issuing, downloading, isolation."""
+"""The documents application over HTTP: drafting, signing off, downloading, isolation."""
 
 import pytest
 from django.urls import reverse
@@ -8,6 +8,7 @@ from audit.models import AuditEvent
 from documents import services
 from documents.models import Dispatch, IssuedDocument
 from documents.types import TYPES
+from tests.documents.signoff import checker_of, issue, signer_of
 from tests.documents.test_issuing import dispatch_data
 from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory
 
@@ -39,13 +40,25 @@ def draft(officer, police):
 
 @pytest.fixture
 def issued(draft, officer):
-    services.dispatch_issue(dispatch=draft, user=officer)
+    issue(draft)
     draft.refresh_from_db()
     return draft
 
 
 def login(client, user):
     assert client.login(username=user.username, password=TEST_PASSWORD)
+
+
+def walk(client, dispatch, drafter):
+    """送核稿 as the drafter, 核稿 by a checker, 签发 by a leader — over HTTP."""
+    login(client, drafter)
+    client.post(reverse("documents:submit", args=[dispatch.pk]))
+    login(client, checker_of(dispatch.agency))
+    client.post(reverse("documents:check", args=[dispatch.pk]), {"approve": "yes"})
+    login(client, signer_of(dispatch))
+    return client.post(
+        reverse("documents:sign", args=[dispatch.pk]), {"approve": "yes", "opinion": "同意"}
+    )
 
 
 def form_post(police, **overrides):
@@ -74,9 +87,11 @@ def test_an_officer_drafts_previews_and_issues_a_notice(client, officer, police)
     preview = client.get(reverse("documents:draft_pdf", args=[dispatch.pk]))
     assert preview["Content-Type"] == "application/pdf"
     assert b"".join(preview.streaming_content).startswith(b"%PDF")
-    response = client.post(reverse("documents:issue", args=[dispatch.pk]), follow=True)
+    walk(client, dispatch, officer)
     document = IssuedDocument.objects.get()
+    response = client.get(reverse("documents:dispatch", args=[dispatch.pk]))
     assert document.number in response.content.decode()
+    login(client, officer)
     download = client.get(reverse("documents:download", args=[document.pk]))
     assert download.status_code == 200
     assert "attachment" in download["Content-Disposition"]
@@ -84,10 +99,11 @@ def test_an_officer_drafts_previews_and_issues_a_notice(client, officer, police)
     assert AuditEvent.objects.filter(action="document.downloaded", actor_id=officer.pk).exists()
 
 
-def test_issuing_twice_by_two_clicks_issues_once(client, officer, draft):
-    login(client, officer)
-    client.post(reverse("documents:issue", args=[draft.pk]))
-    response = client.post(reverse("documents:issue", args=[draft.pk]), follow=True)
+def test_signing_twice_by_two_clicks_issues_once(client, officer, draft):
+    walk(client, draft, officer)
+    response = client.post(
+        reverse("documents:sign", args=[draft.pk]), {"approve": "yes"}, follow=True
+    )
     assert response.status_code == 200
     assert IssuedDocument.objects.count() == 1
     assert AuditEvent.objects.filter(action="document.issued").count() == 1
@@ -119,7 +135,10 @@ def test_an_uninvolved_agency_gets_404_for_every_dispatch_url(
     login(client, stranger)
     for dispatch in (issued, draft):
         assert client.get(reverse(f"documents:{name}", args=[dispatch.pk])).status_code == 404
-    assert client.post(reverse("documents:issue", args=[draft.pk])).status_code == 404
+    for step in ("submit", "check", "sign"):
+        response = client.post(reverse(f"documents:{step}", args=[draft.pk]), {"approve": "yes"})
+        assert response.status_code == 404
+    assert client.get(reverse("documents:sheet", args=[draft.pk])).status_code == 404
     assert not Dispatch.objects.filter(status="issued").exclude(pk=issued.pk).exists()
 
 
@@ -147,7 +166,12 @@ def test_a_liaison_cannot_draft(client, police_liaison):
 
 def test_an_issued_document_cannot_be_edited(client, officer, issued):
     login(client, officer)
-    assert client.get(reverse("documents:edit", args=[issued.pk])).status_code == 404
+    response = client.get(reverse("documents:edit", args=[issued.pk]))
+    assert response["Location"] == reverse("documents:dispatch", args=[issued.pk])
+    response = client.post(reverse("documents:edit", args=[issued.pk]), {"title": "改"})
+    assert response["Location"] == reverse("documents:dispatch", args=[issued.pk])
+    issued.refresh_from_db()
+    assert issued.title == "关于召开联席会议的通知"
 
 
 def test_a_correction_over_http(client, officer, issued):
@@ -159,7 +183,7 @@ def test_a_correction_over_http(client, officer, issued):
     )
     correction = Dispatch.objects.exclude(pk=issued.pk).get()
     assert response["Location"] == reverse("documents:edit", args=[correction.pk])
-    client.post(reverse("documents:issue", args=[correction.pk]))
+    walk(client, correction, officer)
     correction.refresh_from_db()
     assert correction.document.replaces == issued.document
     page = client.get(reverse("documents:dispatch", args=[issued.pk])).content.decode()
@@ -209,7 +233,7 @@ def test_html_in_every_field_is_kept_as_text(client, officer, police):
     page = client.get(reverse("documents:dispatch", args=[dispatch.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
-    client.post(reverse("documents:issue", args=[dispatch.pk]))
+    issue(dispatch)
     assert IssuedDocument.objects.get().content["body"] == payload
 
 
@@ -252,5 +276,6 @@ def test_anonymous_users_are_sent_to_login(client, issued):
 
 def test_wrong_methods_are_refused(client, officer, issued):
     login(client, officer)
-    assert client.get(reverse("documents:issue", args=[issued.pk])).status_code == 405
+    for step in ("submit", "check", "sign"):
+        assert client.get(reverse(f"documents:{step}", args=[issued.pk])).status_code == 405
     assert client.post(reverse("documents:download", args=[issued.document.pk])).status_code == 405
