@@ -120,7 +120,6 @@ LABELS = {
     "letters": gettext_lazy("Letters"),
     "notice": gettext_lazy("Notice"),
     "number": gettext_lazy("Number"),
-    "opinion": gettext_lazy("Opinion"),
     "outcomes": gettext_lazy("Outcomes"),
     "owner": gettext_lazy("Belongs to"),
     "person": gettext_lazy("Person"),

@@ -9,7 +9,7 @@ document for everyone (documents.services.document_log_download).
 
 from collections.abc import Callable
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -196,7 +196,7 @@ def may_sign(user, dispatch: Dispatch) -> bool:
 
 def awaiting_q(user, todo: str) -> Q:
     """The dispatches waiting for this user: "check" (待核稿) or "sign" (待签发) — the rules
-    above as a filter, less the checker-is-not-the-signer detail, which the page then states."""
+    above as a filter (the signer is neither the drafter nor the latest checker)."""
     agency_id = getattr(user, "agency_id", None)
     nothing = Q(pk__in=[])
     if todo == "check":
@@ -209,5 +209,21 @@ def awaiting_q(user, todo: str) -> Q:
             q |= Q(agency_id=agency_id, joint_meeting=False)
         if can(user, Ability.SIGN_JOINT_DOCUMENTS):
             q |= Q(joint_meeting=True)
-        return q & Q(status=Dispatch.Status.CHECKED) & ~Q(created_by_id=user.pk)
+        from documents.models import DispatchReview
+
+        latest_check = DispatchReview.objects.filter(
+            dispatch=OuterRef("pk"), stage=DispatchReview.Stage.CHECK
+        ).order_by("-at", "-pk")
+        return (
+            q
+            & Q(status=Dispatch.Status.CHECKED)
+            & ~Q(created_by_id=user.pk)
+            & ~Q(
+                pk__in=Dispatch.objects.annotate(
+                    checker=Subquery(latest_check.values("user_id")[:1])
+                )
+                .filter(checker=user.pk)
+                .values("pk")
+            )
+        )
     return nothing

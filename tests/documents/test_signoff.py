@@ -390,3 +390,12 @@ def test_two_leaders_signing_one_draft_at_once_issue_one_number():
     assert DispatchReview.objects.filter(stage="sign").count() == 1
     assert AuditEvent.objects.filter(action="document.signed").count() == 1
     assert AuditEvent.objects.filter(action="document.issued").count() == 1
+
+
+def test_a_leader_who_checked_a_draft_does_not_find_it_to_sign(client, people, draft):
+    post(client, people["drafter"], "submit", draft)
+    post(client, people["leader"], "check", draft, approve="yes")
+    checker = as_user(client, people["leader"]).get(reverse("documents:index"), {"todo": "sign"})
+    assert list(checker.context["page"]) == []
+    other = as_user(client, people["leader2"]).get(reverse("documents:index"), {"todo": "sign"})
+    assert [d.pk for d in other.context["page"]] == [draft.pk]
