@@ -97,6 +97,7 @@ LABELS = {
     "meetings.personnel_recorded": _("Personnel change recorded (备案)"),
     "meetings.personnel_returned": _("Personnel change returned"),
     "meetings.work_report_issued": _("Work report issued"),
+    "meetings.work_report_drafted": _("Work report drafted"),
     "meetings.file_downloaded": _("Meeting material downloaded"),
     "meetings.calendar_downloaded": _("Calendar invitation downloaded"),
     # documents

@@ -79,8 +79,14 @@ def quarters(since: date, today: date):
 def _work_reports(t: Timeline, since: date):
     """The office's quarterly 情况通报, a few working days after each quarter ends."""
     from agencies.models import User
-    from meetings.services import work_report_issue
+    from demo.documents import walk
+    from meetings.services import work_report_draft
 
     for first, last in quarters(since, t.today):
         yield t.at(t.working_days_after(last, 5), 10, 30)
-        work_report_issue(user=User.objects.get(username="yb_office"), start=first, end=last)
+        draft = work_report_draft(
+            user=User.objects.get(username="yb_office"), start=first, end=last
+        )
+        # 核稿 by the office the next morning, 签发 by the convenor (one step of the walk)
+        yield t.at(t.working_days_after(last, 6), 9, 30)
+        walk(draft, "issued", check_opinion="数据已核对。", sign_opinion="同意印发。")

@@ -1123,8 +1123,13 @@ def work_report_figures(start, end) -> dict:
     }
 
 
-def work_report_issue(*, user, start, end):
-    """The office compiles the period's work report and issues it as an official document."""
+def work_report_draft(*, user, start, end):
+    """The office compiles the period's figures into a 情况通报 draft: an outgoing document of
+    the lead agency to every member unit, a joint-meeting paper. Its narrative is edited on the
+    draft and previewed, then it goes 送核稿 → 核稿 → 签发 (by the convenor) and is numbered like
+    every outgoing document (documents.services). Returns the Dispatch."""
+    from documents.services import dispatch_create
+
     body = joint_body()
     _require_office(user, body)
     if start is None or end is None or end < start:
@@ -1133,15 +1138,33 @@ def work_report_issue(*, user, start, end):
         raise ValidationError(_("A work report covers days already past."))
     figures = work_report_figures(start, end)
     content = papers.work_report_content(body, start, end, figures)
+    members = [m.agency for m in body.memberships.select_related("agency").order_by("pk")]
     with transaction.atomic():
-        document = document_issue(
-            doc_type="report", agency=body.lead_agency, content=content, owner=body, issued_by=user
+        dispatch = dispatch_create(
+            agency=body.lead_agency,
+            user=user,
+            joint_meeting=True,
+            data={
+                "doc_type": "report",
+                "series_code": "通",
+                "issuer_name": body.lead_agency.name,
+                "title": content.title,
+                "recipients_extra": "",
+                "cc_extra": "",
+                "body": content.body,
+                "attachment_titles": "",
+                "note": "",
+                "printed_by": content.printed_by,
+                "sealed": True,
+                "to_agencies": members,
+                "cc_agencies": [],
+            },
         )
         record_event(
-            action="meetings.work_report_issued",
+            action="meetings.work_report_drafted",
             actor=user,
             obj=body,
-            summary=lazy_summary(_("Work report %(number)s issued"), number=document.number),
-            data={"document": document.pk, "start": start, "end": end},
+            summary=lazy_summary(_("Work report drafted: %(title)s"), title=dispatch.title),
+            data={"dispatch": dispatch.pk, "start": start, "end": end},
         )
-    return document
+    return dispatch

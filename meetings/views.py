@@ -25,6 +25,7 @@ from cases.selectors import visible_cases_q
 from config.downloads import content_disposition, file_response
 from core.forms import parse_id
 from core.submissions import once_per_submission
+from documents.models import IssuedDocument
 from meetings import round_forms as forms
 from meetings import services
 from meetings.access import (
@@ -120,7 +121,11 @@ def meeting_list(request):
     body = joint_body()
     reports = []
     if body is not None and can_view_body_document(request.user, body):
-        reports = documents_of(type(body), [body.pk]).order_by("-issued_at")[:10]
+        # the reports of the years before 签发 (owned by the body) and the signed ones
+        signed = IssuedDocument.objects.filter(
+            doc_type="report", dispatch__joint_meeting=True, dispatch__agency=body.lead_agency
+        )
+        reports = (documents_of(type(body), [body.pk]) | signed).order_by("-issued_at")[:10]
     return render(
         request,
         "meetings/meeting_list.html",
@@ -947,12 +952,21 @@ def work_report(request):
         raise Http404
     form = forms.WorkReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        drafted = []
 
         def action():
-            services.work_report_issue(
-                user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+            drafted.append(
+                services.work_report_draft(
+                    user=request.user,
+                    start=form.cleaned_data["start"],
+                    end=form.cleaned_data["end"],
+                )
             )
 
-        if run_step(request, form, action, _("The work report was issued.")):
-            return redirect("meetings:index")
+        done = _(
+            "The work report was drafted with the period's figures. Edit its narrative, check "
+            "the preview, then send it to be checked (核稿); the convenor signs it (签发)."
+        )
+        if run_step(request, form, action, done):
+            return redirect("documents:dispatch", drafted[0].pk)
     return _form_page(request, form, None, _("Compile the work report (情况通报)"))

@@ -563,7 +563,7 @@ def post_work_report():
     return Post(
         user="yb_office",
         url=reverse("meetings:work_report"),
-        expect="meetings.work_report_issued",
+        expect="meetings.work_report_drafted",
         fill={"start": str(today - timedelta(days=90)), "end": str(today)},
     )
 

@@ -13,6 +13,7 @@ from viewflow.workflow.status import STATUS
 
 from audit.models import AuditEvent
 from cases.models import Case, Referral
+from documents.models import IssuedDocument
 from meetings.models import Meeting, Resolution
 from workflow.models import CaseTask
 
@@ -181,8 +182,13 @@ def test_past_meetings_are_minuted_and_their_resolutions_in_every_state(demo):
 
 
 def test_the_work_reports_cover_periods_with_referrals(demo):
-    issued = AuditEvent.objects.filter(action="meetings.work_report_issued")
+    issued = AuditEvent.objects.filter(action="meetings.work_report_drafted")
     assert issued.exists()
+    # each went 核稿 and 签发 and was issued
+    signed = IssuedDocument.objects.filter(
+        doc_type="report", title__contains="医保基金监管协同工作情况的通报"
+    )
+    assert signed.count() == issued.count()
     for event in issued:
         start, end = date.fromisoformat(event.data["start"]), date.fromisoformat(event.data["end"])
         assert end < _local(event.time)

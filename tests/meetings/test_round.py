@@ -418,8 +418,11 @@ def test_minutes_with_resolutions_followed_up_until_done(client, world, agencies
     assert "meetings.minutes_issued" in events(meeting)
 
 
-def test_the_work_report_is_issued_with_the_periods_figures(client, world, agencies, body):
-    from documents.models import IssuedDocument
+def test_the_work_report_is_drafted_with_the_periods_figures_and_signed(
+    client, world, agencies, body
+):
+    from documents.models import Dispatch, IssuedDocument
+    from tests.documents.signoff import issue
 
     case = referred_case(world, agencies, ["省卫生健康委", "省纪委监委"])
     assert case.referrals.count() == 2
@@ -436,8 +439,16 @@ def test_the_work_report_is_issued_with_the_periods_figures(client, world, agenc
     # a period cannot end after today: the date field itself says so
     assert future.status_code == 200 and "end" in future.context["form"].errors
     start = (today - timedelta(days=30)).isoformat()
-    assert client.post(url, {"start": start, "end": today.isoformat()}).status_code == 302
-    report = IssuedDocument.objects.get(doc_type="report")
+    drafted = client.post(url, {"start": start, "end": today.isoformat()})
+    assert drafted.status_code == 302
+    # a draft of the office: edited, previewed, then 核稿 and the convenor's 签发
+    dispatch = Dispatch.objects.get(doc_type="report")
+    assert drafted["Location"] == reverse("documents:dispatch", args=[dispatch.pk])
+    assert dispatch.joint_meeting and dispatch.status == Dispatch.Status.DRAFT
+    assert not IssuedDocument.objects.filter(doc_type="report").exists()
+    assert "共移送医保基金监管案件线索1件" in dispatch.body
+    report = issue(dispatch)
+    assert report.issued_by.username == "yb_convenor"
     text = "".join(page_text(p) for p in open_pdf(report.pdf.read()).pages).replace("\n", "")
     assert "共移送医保基金监管案件线索1件" in text  # the 纪委监委 referral is not counted here
     assert "吉林省卫生健康委员会：接收1件" in text and "纪委" not in text
