@@ -435,6 +435,7 @@ def _complete(step, task, user, data):
             decision=data["decision"],
             reason=data["reason"],
             referrals=_referrals_to(data["to_agencies"], data["summary"]),
+            team=list(data["team"]),
         )
     if step == "receive":
         return services.referral_receive(
