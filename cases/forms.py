@@ -256,9 +256,13 @@ class DecideForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         team = cleaned.get("team")
-        if cleaned.get("decision") in ("refer", "in_house") and team is not None:
-            if 0 < len(team) < TEAM_MINIMUM and "team" not in self.errors:
-                self.add_error("team", TEAM_MESSAGE)
+        if (
+            cleaned.get("decision") in ("refer", "in_house")
+            and team is not None
+            and 0 < len(team) < TEAM_MINIMUM
+            and "team" not in self.errors
+        ):
+            self.add_error("team", TEAM_MESSAGE)
         return cleaned
 
 
