@@ -237,7 +237,7 @@ class DecideForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
     team = IdMultipleChoiceField(
         label=_("Case team (办案人员)"),
         required=False,
-        queryset=get_user_model().objects.none(),
+        queryset=get_user_model().objects.filter(is_active=True),
         help_text=_(
             "At least two officers of your agency; they are named in the investigation report."
         ),

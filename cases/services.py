@@ -245,13 +245,25 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
-    document_issue(
+    letter = document_issue(
         doc_type="referral",
         agency=from_agency,
         content=papers.referral_letter(referral),
         owner=referral,
         issued_by=user,
     )
+    if papers.has_case_papers(referral):  # the letter's 附件1 and 附件2, frozen with it
+        for doc_type, compose in (
+            ("investigation", papers.investigation_report),
+            ("evidence_list", papers.evidence_list),
+        ):
+            document_issue(
+                doc_type=doc_type,
+                agency=from_agency,
+                content=compose(referral, letter=letter),
+                owner=referral,
+                issued_by=user,
+            )
     _audit_step(
         user=user,
         case=case,

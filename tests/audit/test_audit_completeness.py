@@ -52,6 +52,7 @@ from meetings.models import (
     Topic,
 )
 from notifications.models import Notification
+from tests.builders import team_of
 from tests.conftest import ensure_reference_data
 from tests.factories import AgencyFactory, UserFactory
 from tests.htmlforms import form_data, overlay
@@ -269,6 +270,7 @@ def post_batch_sign():
         task=approve,
         user=person("yb_leader"),
         decision="refer",
+        team=team_of(case),
         referrals=[{"to_agency": referral.to_agency, "channel": "administrative", "summary": "x"}],
     )
     return Post(

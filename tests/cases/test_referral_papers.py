@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cases import services
 from cases.models import ViolationType
 from documents import layout
-from tests.builders import open_task
+from tests.builders import open_task, team_of
 from tests.documents.pdfmeasure import open_pdf, page_text, text_lines
 
 INSTITUTION = "长春市某骨科医院"
@@ -66,6 +66,7 @@ def referred(world, agencies):
         task=open_task(case, "approve"),
         user=world["yb_leader"],
         decision="refer",
+        team=team_of(case),
         referrals=[
             {"to_agency": agencies[name], "channel": channel, "summary": "请依法处理。"}
             for name, (channel, _words) in RECEIVERS.items()
