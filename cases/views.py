@@ -26,6 +26,7 @@ from cases.access import (
     access_evidence,
     access_extension,
     access_referral,
+    access_referral_package,
     access_task,
     can_request_extension,
     can_supervise,
@@ -358,6 +359,7 @@ def case_detail(request, pk: int):
             "full_id_numbers": may_see_id_numbers(user, case, referrals),
             "own": own,
             "violation_types": case.violation_types.all(),
+            "team": case.team.order_by("pk"),
             "open_tasks": actions.tasks,
             "waiting_tasks": actions.waiting,
             "chart": _chart(case),
@@ -400,6 +402,48 @@ def evidence_download(request, pk: int):
         extension=evidence.extension,
         content_type=evidence.content_type,
         default_stem=f"evidence-{evidence.pk}",
+    )
+
+
+@require_safe
+@login_required
+def referral_package(request, pk: int):
+    """The referral's package as one zip (cases.package): whoever may open its documents."""
+    from django.http import HttpResponse
+
+    from cases.package import PackageTampered, build_package, package_name
+
+    referral = access_referral_package(request.user, pk)
+    try:
+        spool, members, sha256 = build_package(referral)
+    except PackageTampered as exc:
+        return HttpResponse(
+            _(
+                "The stored file %(name)s no longer matches its recorded SHA-256; the package "
+                "was not served. Tell your system administrator."
+            )
+            % {"name": exc.args[0]},
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    record_download(
+        request.user,
+        action="referral.package_downloaded",
+        what=f"{referral.case.number} · {package_name(referral)}.zip",
+        obj=referral.case,
+        data={
+            "referral": referral.pk,
+            "files": len(members),
+            "documents": [m.document.pk for m in members if m.document is not None],
+            "sha256": sha256,
+        },
+    )
+    return file_response(
+        spool,
+        name=package_name(referral),
+        extension="zip",
+        content_type="application/zip",
+        default_stem=f"referral-{referral.pk}",
     )
 
 
