@@ -782,6 +782,13 @@ def read_evidence():
     return Read(reverse("cases:evidence", args=[item.pk]), "case.evidence_downloaded", item.case)
 
 
+def read_package():
+    referral = Referral.objects.select_related("case").order_by("pk").first()
+    return Read(
+        reverse("cases:package", args=[referral.pk]), "referral.package_downloaded", referral.case
+    )
+
+
 def read_meeting():
     """A meeting of two other units: the auditor's own agency takes no part in it."""
     from meetings import services
@@ -889,6 +896,9 @@ TABLE: dict[str, Entry] = {
     "cases:detail": Entry(post_case_comment, read_case),
     "cases:evidence": Entry(GetOnly(url("cases:evidence", lambda: evidence().pk)), read_evidence),
     "cases:task": Entry(post_task_step, read_task),
+    "cases:package": Entry(
+        GetOnly(url("cases:package", first_pk(Referral.objects.all))), read_package
+    ),
     "cases:supervision": Entry(
         GetOnly(url("cases:supervision")), Refused(url("cases:supervision"))
     ),
