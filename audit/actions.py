@@ -58,6 +58,7 @@ LABELS = {
     "referral.extension_requested": _("Extension requested"),
     "referral.extension_approved": _("Extension approved"),
     "referral.extension_refused": _("Extension refused"),
+    "referral.package_downloaded": _("Referral package downloaded"),
     # deadlines
     "task.escalated.1": _("Overdue: assignee reminded"),
     "task.escalated.2": _("Overdue: agency leader reminded"),

@@ -31,6 +31,10 @@ LABELS = {
     "source": gettext_lazy("Source"),
     "referral": gettext_lazy("Referral"),
     "referrals": gettext_lazy("Referred to"),
+    "team": gettext_lazy("Case team"),
+    "violation_start": gettext_lazy("Violations from"),
+    "violation_end": gettext_lazy("Violations until"),
+    "documents": gettext_lazy("Documents"),
     "extension": gettext_lazy("Extension"),
     "task": gettext_lazy("Task"),
     "reason": gettext_lazy("Reason"),
@@ -143,6 +147,7 @@ REFERENCES = {
     "actor_id": "agencies.user",
     "previous": "agencies.user",
     "proposed": "agencies.user",
+    "team": "agencies.user",
     "referral": "cases.referral",
     "case": "cases.case",
     "case_id": "cases.case",
@@ -160,6 +165,7 @@ REFERENCES = {
     "chair": "agencies.user",
     "reminded": "agencies.user",
     "reported_by": "agencies.user",
+    "documents": "documents.issueddocument",
 }
 
 # How each kind of object is reached: (url name, the attribute holding the page's pk).

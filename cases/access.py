@@ -58,6 +58,43 @@ def access_referral(user, pk: int) -> Referral:
     return referral
 
 
+TEAM_MINIMUM = 2  # 医保发〔2021〕49号: a case is investigated by at least two officers
+TEAM_MESSAGE = _("Name at least two officers of your agency as the case team (办案人员).")
+
+
+def team_candidates(case: Case):
+    """Who may be on a case's team (办案人员): the active officers of its agency who handle
+    cases (HANDLE_CASE: its case officers and leaders; never an auditor)."""
+    from agencies.access import people_who_can
+
+    return people_who_can(Ability.HANDLE_CASE, case.agency)
+
+
+def team_refusal(case: Case, team) -> str | None:
+    """Why `team` cannot be the case's team, or None: at least two officers of the case's
+    agency who handle cases (医保发〔2021〕49号)."""
+    members = {getattr(member, "pk", member) for member in team or []}
+    allowed = set(team_candidates(case).filter(pk__in=members).values_list("pk", flat=True))
+    if len(members) < TEAM_MINIMUM or members - allowed:
+        return TEAM_MESSAGE
+    return None
+
+
+def access_referral_package(user, pk: int) -> Referral:
+    """A referral whose package (移送书, its attachments and the evidence, as one zip) the user
+    may download: whoever may open the referral's documents (documents.access: its owner
+    rule, can_view_referral) — the sender, the receiver, the procuratorate copied on it and
+    an auditor; anyone else gets a 404. The download view logs it for everyone."""
+    referral = (
+        Referral.objects.filter(visible_referrals_q(user), pk=pk)
+        .select_related("case", "from_agency", "to_agency", "copy_to")
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
 def access_extension(user, pk: int):
     """An extension request: whoever sees its referral (the parties, the procuratorate copied
     on it, an auditor) — the case page lists it for them — and the approving agency."""

@@ -1,19 +1,24 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
+from cases.access import TEAM_MESSAGE, TEAM_MINIMUM, team_candidates
 from cases.models import MAX_AMOUNT, Case, Referral, Subject, ViolationType
 from cases.uploads import check_evidence_file
 from core.forms import (
     ANY,
+    BoundedDateField,
     ConditionalFieldsMixin,
     IdChoiceField,
     IdMultipleChoiceField,
     LineField,
     RecordDateField,
     ShownWhen,
+    years_from,
 )
 from documents.content import has_control_characters
 
@@ -86,7 +91,33 @@ class TextChecksMixin:
         return cleaned
 
 
-class CaseForm(TextChecksMixin, forms.Form):
+def violation_window():
+    """违规期间: violations come to light up to twenty years on, and none lie ahead."""
+    today = timezone.localdate()
+    return years_from(today, -20), today
+
+
+def period_field(label):
+    return BoundedDateField(
+        label=label,
+        required=False,
+        window=violation_window,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class PeriodMixin:
+    """违规期间 (violation_start, violation_end): optional, but it cannot end before it began."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("violation_start"), cleaned.get("violation_end")
+        if start and end and start > end:
+            self.add_error("violation_end", _("The violations cannot end before they began."))
+        return cleaned
+
+
+class CaseForm(PeriodMixin, TextChecksMixin, forms.Form):
     text_fields = ("title", "description", "informant")
 
     title = LineField(label=_("Title"), max_length=120)
@@ -99,6 +130,8 @@ class CaseForm(TextChecksMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
     )
+    violation_start = period_field(_("Violations from"))
+    violation_end = period_field(_("Violations until"))
     confidentiality = forms.ChoiceField(
         label=_("Confidentiality"),
         choices=Case.Confidentiality.choices,
@@ -176,6 +209,7 @@ class DecideForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
             {"decision": ("unfounded",)},
             required=_("Give the reasons for closing the case as unfounded."),
         ),
+        "team": ShownWhen({"decision": ("refer", "in_house")}, required=TEAM_MESSAGE),
     }
     DECISIONS = [
         ("refer", _("Refer to other agencies")),
@@ -205,13 +239,36 @@ class DecideForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    team = IdMultipleChoiceField(
+        label=_("Case team (办案人员)"),
+        required=False,
+        queryset=get_user_model().objects.filter(is_active=True),
+        help_text=_(
+            "At least two officers of your agency; they are named in the investigation report."
+        ),
+    )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["team"].label_from_instance = lambda u: u.get_full_name() or u.username
         if case is not None:
             self.fields["to_agencies"].queryset = Agency.objects.filter(is_active=True).exclude(
                 pk=case.agency_id
             )
+            self.fields["team"].queryset = team_candidates(case)
+            self.initial.setdefault("team", list(case.team.values_list("pk", flat=True)))
+
+    def clean(self):
+        cleaned = super().clean()
+        team = cleaned.get("team")
+        if (
+            cleaned.get("decision") in ("refer", "in_house")
+            and team is not None
+            and 0 < len(team) < TEAM_MINIMUM
+            and "team" not in self.errors
+        ):
+            self.add_error("team", TEAM_MESSAGE)
+        return cleaned
 
 
 class ReceiveForm(ConditionalFieldsMixin, TextChecksMixin, forms.Form):

@@ -7,6 +7,7 @@ viewflow process (workflow/). Services (cases/services.py) are the only writers.
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,9 @@ class Case(models.Model):
         _("suspected amount (yuan)"), validators=money_validators, **MONEY
     )
     description = models.TextField(_("description"))
+    # 违规期间: when the violations took place (printed in the 移送书 and the 调查报告)
+    violation_start = models.DateField(_("violations from"), null=True, blank=True)
+    violation_end = models.DateField(_("violations until"), null=True, blank=True)
     confidentiality = models.CharField(
         _("confidentiality"),
         max_length=20,
@@ -120,6 +124,14 @@ class Case(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reasons for the decision"), blank=True)
+    # 办案人员: at least two officers of the agency (医保发〔2021〕49号), recorded by the leader
+    # when the case is referred or kept in-house; named in the 案件调查报告
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case team"),
+        blank=True,
+        related_name="case_teams",
+    )
     # 结案审批: the officer's closing report, then the leader's approval (or return)
     closing_report = models.TextField(_("closing report"), blank=True)
     closing_recovered = models.DecimalField(
@@ -159,7 +171,7 @@ class Case(models.Model):
     fines_total = models.DecimalField(
         _("fines (yuan)"), default=Decimal("0"), validators=money_validators, **MONEY
     )
-    history = HistoricalRecords(m2m_fields=[violation_types])
+    history = HistoricalRecords(m2m_fields=[violation_types, team])
 
     class Meta:
         verbose_name = _("case")
@@ -173,6 +185,17 @@ class Case(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.violation_start
+            and self.violation_end
+            and self.violation_start > self.violation_end
+        ):
+            raise ValidationError(
+                {"violation_end": _("The violations cannot end before they began.")}
+            )
 
 
 class Subject(models.Model):

@@ -104,13 +104,76 @@ TITLES = {
 }
 
 
-def attachment_titles(referral: Referral) -> list[str]:
-    """What goes with the letter: the evidence the receiver can open with it (the case's own
-    files and those added for this referral) — a letter lists only papers that exist."""
-    files = referral.case.evidence.filter(
+REPORT_TITLE = "案件调查报告"
+EVIDENCE_LIST_TITLE = "证据材料清单"
+
+
+def referral_evidence(referral: Referral):
+    """The evidence that goes with a referral, in the order it is listed and bundled: the
+    case's own files and those added for this referral (a supplement, a hand-over, a result),
+    not another referral's."""
+    return referral.case.evidence.filter(
         models.Q(referral__isnull=True) | models.Q(referral=referral)
     ).order_by("uploaded_at", "pk")
-    return [f"证据材料：{e.original_name}" for e in files]
+
+
+def has_case_papers(referral: Referral) -> bool:
+    """A referral from the case's own agency goes with its 案件调查报告 and 证据材料清单 (the
+    originating agency investigated and keeps the evidence); 公安's hand-back letter goes with
+    the evidence alone."""
+    return referral.from_agency_id == referral.case.agency_id
+
+
+def attachment_titles(referral: Referral) -> list[str]:
+    """What goes with the letter, in the order of the bundle: 1. the 案件调查报告 2. the
+    证据材料清单 (for a referral from the case's agency) 3… the evidence files the receiver can
+    open with it — a letter lists only papers that exist (they are issued with it)."""
+    titles = [REPORT_TITLE, EVIDENCE_LIST_TITLE] if has_case_papers(referral) else []
+    return titles + [f"证据材料：{e.original_name}" for e in referral_evidence(referral)]
+
+
+def period_text(case: Case) -> str:
+    """违规期间: 2025年3月1日至2026年1月31日 (or from / until one of them; "" if neither)."""
+    start, end = case.violation_start, case.violation_end
+    if start and end:
+        return f"{chinese_date(start)}至{chinese_date(end)}"
+    if start:
+        return f"{chinese_date(start)}起"
+    if end:
+        return f"截至{chinese_date(end)}"
+    return ""
+
+
+def team_names(case: Case) -> str:
+    """The case team (办案人员) by name, in a stable order."""
+    return "、".join(
+        member.get_full_name() or member.username for member in case.team.order_by("pk")
+    )
+
+
+def size_text(size: int) -> str:
+    """A file size as a list prints it: 812 B, 245.3 KB, 1.2 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def pdf_pages(evidence) -> int | None:
+    """How many pages a PDF evidence file has, or None (not a PDF, or unreadable: a list
+    says nothing rather than something wrong)."""
+    if evidence.extension != "pdf":
+        return None
+    try:
+        from pypdf import PdfReader
+
+        with evidence.file.open("rb") as stored:
+            return len(PdfReader(stored, strict=False).pages)
+    except Exception:  # noqa: BLE001 — any malformed PDF: no page count
+        return None
+    finally:
+        evidence.file.close()
 
 
 def subjects_text(subjects) -> str:
@@ -183,6 +246,9 @@ def referral_letter(referral: Referral) -> DocumentContent:
     else:
         lead += f"涉嫌{violations or '违法违规使用医疗保障基金'}的问题"
     paragraphs = [f"{lead}（案件编号：{case.number}）。现将有关情况函告如下。"]
+    period = period_text(case)
+    if period:
+        paragraphs.append(f"违规期间：{period}。")
     found = [line.strip() for line in case.description.splitlines() if line.strip()]
     if found:
         paragraphs.append(f"经查，{found[0]}")
@@ -232,4 +298,102 @@ def receipt(referral: Referral, *, received_on=None) -> DocumentContent:
         issued_on=timezone.localdate(),
         recipients=referral.from_agency.name,
         signature=referral.to_agency.name,
+    )
+
+
+# --- the attachments of a 移送书 -----------------------------------------------------------
+
+
+def _annex_note(letter) -> str:
+    return f"本件为《{letter.title}》（{letter.number}）的附件"
+
+
+def investigation_report(referral: Referral, *, letter) -> DocumentContent:
+    """附件1 of the 移送书: the 案件调查报告, composed from the case — its basic facts (number,
+    source, subjects, period, violation types), how it was investigated and by whom (the
+    case team), the findings, the amount in figures and 大写, and the conclusion for this
+    receiver. `letter` is the issued 移送书 it goes with."""
+    case = referral.case
+    sender = referral.from_agency
+    subjects = subjects_text(case.subjects.all()) or "（未列明）"
+    violations = "、".join(v.name for v in case.violation_types.all())
+    basics = [
+        f"案件编号：{case.number}。",
+        f"案件来源：{SOURCE_WORDS.get(case.source, '监督检查')}。",
+        f"涉案主体：{subjects}。",
+    ]
+    period = period_text(case)
+    if period:
+        basics.append(f"违规期间：{period}。")
+    if violations:
+        basics.append(f"涉嫌违规类型：{violations}。")
+    team = team_names(case)
+    course = f"{case.agency.name}于{chinese_date(timezone.localdate(case.registered_at))}登记本案"
+    if case.decided_by_id:
+        course += f"，经{case.decided_by.get_full_name()}审批"
+    course += f"，由{team}组成办案组开展调查。" if team else "，开展调查。"
+    found = [line.strip() for line in case.description.splitlines() if line.strip()]
+    paragraphs = ["一、案件基本情况", "".join(basics), "二、调查经过", course, "三、查明的事实"]
+    if found:
+        paragraphs.append(f"经查，{found[0]}")
+        paragraphs.extend(found[1:])
+    paragraphs += [
+        "四、涉案金额",
+        f"本案涉嫌违规金额人民币{amount_in_figures(case.suspected_amount)}元"
+        f"（大写：人民币{amount_in_words(case.suspected_amount)}）。",
+        "五、调查结论",
+        f"经调查，{subjects}涉嫌{violations or '违法违规使用医疗保障基金'}，"
+        f"有关证据材料见{EVIDENCE_LIST_TITLE}。建议移送{referral.to_agency.name}依法处理。",
+    ]
+    if referral.summary:
+        paragraphs.append(f"移送意见：{referral.summary}")
+    paragraphs.append(f"办案人员：{team or '—'}。")
+    return DocumentContent(
+        layout="attachment",
+        issuer_mark=sender.name,
+        annex_mark="附件1",
+        number="",
+        title=REPORT_TITLE,
+        body="\n".join(paragraphs),
+        issued_on=timezone.localdate(),
+        signature=sender.name,
+        sealed=False,
+        note=_annex_note(letter),
+    )
+
+
+def evidence_list(referral: Referral, *, letter) -> DocumentContent:
+    """附件2 of the 移送书: the 证据材料清单 — each evidence file that goes with the letter by
+    序号, name, size, pages (PDFs), SHA-256 and who uploaded it when; the receiver checks the
+    files it received against it."""
+    case = referral.case
+    files = list(referral_evidence(referral).select_related("uploaded_by"))
+    paragraphs = [
+        f"案件编号：{case.number}。以下证据材料随《{letter.title}》（{letter.number}）移送，"
+        f"共{len(files)}件。"
+        if files
+        else f"案件编号：{case.number}。本案未随《{letter.title}》（{letter.number}）"
+        "移送电子证据材料。"
+    ]
+    for number, evidence in enumerate(files, start=1):
+        pages = pdf_pages(evidence)
+        size = size_text(evidence.size) + (f"，共{pages}页" if pages else "")
+        uploader = evidence.uploaded_by.get_full_name() or evidence.uploaded_by.username
+        when = chinese_date(timezone.localdate(evidence.uploaded_at))
+        line = f"{number}．{evidence.original_name}（{size}）。SHA-256：{evidence.sha256}。"
+        if evidence.description:
+            line += f"说明：{evidence.description}。"
+        paragraphs.append(line + f"{uploader}于{when}上传。")
+    paragraphs.append("SHA-256是文件的数字指纹：接收单位可据此核对所收文件与本清单一致。")
+    return DocumentContent(
+        layout="attachment",
+        issuer_mark=referral.from_agency.name,
+        annex_mark="附件2",
+        number="",
+        title=EVIDENCE_LIST_TITLE,
+        body="\n".join(paragraphs),
+        issued_on=timezone.localdate(),
+        signature=referral.from_agency.name,
+        sealed=False,
+        note=_annex_note(letter),
     )

@@ -29,6 +29,7 @@ from cases.access import (
     extension_decision_refusal,
     extension_refusal,
     may_act_on_task,
+    team_refusal,
     urge_refusal,
 )
 from cases.models import Case, Evidence, Referral, Subject
@@ -64,6 +65,8 @@ def case_register(*, user, data: dict, subjects: list[dict], files: list) -> Cas
             source=data["source"],
             suspected_amount=data["suspected_amount"],
             description=data["description"],
+            violation_start=data.get("violation_start"),
+            violation_end=data.get("violation_end"),
             confidentiality=data["confidentiality"],
             informant=data.get("informant", ""),
         )
@@ -79,7 +82,12 @@ def case_register(*, user, data: dict, subjects: list[dict], files: list) -> Cas
             actor=user,
             obj=case,
             summary=lazy_summary(_("Registered case %(number)s"), number=case.number),
-            data={"suspected_amount": case.suspected_amount, "source": case.source},
+            data={
+                "suspected_amount": case.suspected_amount,
+                "source": case.source,
+                "violation_start": case.violation_start,
+                "violation_end": case.violation_end,
+            },
         )
         for upload in files:
             evidence_add(case=case, user=user, upload=upload)
@@ -152,17 +160,30 @@ def procuratorate_for(agency: Agency) -> Agency | None:
 
 
 def case_decide(
-    *, task, user, decision: str, reason: str = "", referrals: list[dict] | None = None
+    *,
+    task,
+    user,
+    decision: str,
+    reason: str = "",
+    referrals: list[dict] | None = None,
+    team: list | None = None,
 ) -> Case:
     """The leader's decision: "refer" (with referrals), "in_house" or "unfounded".
 
     The registrant cannot decide on their own case (cases.access.task_refusal); closing as
-    unfounded needs reasons.
+    unfounded needs reasons. Referring or keeping the case records its team (办案人员): at
+    least two officers of the agency (cases.access.team_refusal), before the 移送书 and its
+    案件调查报告, which names them, are issued.
     """
     with _acting_on(task, user) as activation:
         case = Case.objects.select_for_update().get(pk=activation.process.case.pk)
         if decision == "unfounded" and not reason.strip():
             raise ValidationError(_("Give the reasons for closing the case as unfounded."))
+        if decision in ("refer", "in_house"):
+            refusal = team_refusal(case, team)
+            if refusal:
+                raise ValidationError(refusal)
+            case.team.set(team)
         now = timezone.now()
         case.decided_by, case.decided_at, case.decision_reason = user, now, reason.strip()
         if decision == "refer":
@@ -189,6 +210,7 @@ def case_decide(
             data={
                 "reason": reason.strip(),
                 "referrals": [r["to_agency"].pk for r in referrals or []],
+                "team": sorted(case.team.values_list("pk", flat=True)),
             },
         )
     return case
@@ -223,13 +245,25 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
-    document_issue(
+    letter = document_issue(
         doc_type="referral",
         agency=from_agency,
         content=papers.referral_letter(referral),
         owner=referral,
         issued_by=user,
     )
+    if papers.has_case_papers(referral):  # the letter's 附件1 and 附件2, frozen with it
+        for doc_type, compose in (
+            ("investigation", papers.investigation_report),
+            ("evidence_list", papers.evidence_list),
+        ):
+            document_issue(
+                doc_type=doc_type,
+                agency=from_agency,
+                content=compose(referral, letter=letter),
+                owner=referral,
+                issued_by=user,
+            )
     _audit_step(
         user=user,
         case=case,

@@ -27,6 +27,7 @@ from cases.access import (
     access_evidence,
     access_extension,
     access_referral,
+    access_referral_package,
     access_task,
     can_request_extension,
     can_supervise,
@@ -359,6 +360,7 @@ def case_detail(request, pk: int):
             "full_id_numbers": may_see_id_numbers(user, case, referrals),
             "own": own,
             "violation_types": case.violation_types.all(),
+            "team": case.team.order_by("pk"),
             "open_tasks": actions.tasks,
             "waiting_tasks": actions.waiting,
             "chart": _chart(case),
@@ -405,6 +407,48 @@ def evidence_download(request, pk: int):
     )
 
 
+@require_safe
+@login_required
+def referral_package(request, pk: int):
+    """The referral's package as one zip (cases.package): whoever may open its documents."""
+    from django.http import HttpResponse
+
+    from cases.package import PackageTampered, build_package, package_name
+
+    referral = access_referral_package(request.user, pk)
+    try:
+        spool, members, sha256 = build_package(referral)
+    except PackageTampered as exc:
+        return HttpResponse(
+            _(
+                "The stored file %(name)s no longer matches its recorded SHA-256; the package "
+                "was not served. Tell your system administrator."
+            )
+            % {"name": exc.args[0]},
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    record_download(
+        request.user,
+        action="referral.package_downloaded",
+        what=f"{referral.case.number} · {package_name(referral)}.zip",
+        obj=referral.case,
+        data={
+            "referral": referral.pk,
+            "files": len(members),
+            "documents": [m.document.pk for m in members if m.document is not None],
+            "sha256": sha256,
+        },
+    )
+    return file_response(
+        spool,
+        name=package_name(referral),
+        extension="zip",
+        content_type="application/zip",
+        default_stem=f"referral-{referral.pk}",
+    )
+
+
 STEP_FORMS = {
     "approve": forms.DecideForm,
     "handle_in_house": forms.CloseForm,
@@ -437,6 +481,7 @@ def _complete(step, task, user, data):
             decision=data["decision"],
             reason=data["reason"],
             referrals=_referrals_to(data["to_agencies"], data["summary"]),
+            team=list(data["team"]),
         )
     if step == "receive":
         return services.referral_receive(

@@ -93,6 +93,9 @@ class CasesApp(XietongApplication):
         "referrals/<id:pk>/withdraw/", case_views.referral_withdraw, name="withdraw"
     )
     extend_path = path("referrals/<id:pk>/extend/", case_views.extension_request, name="extend")
+    package_path = path(
+        "referrals/<id:pk>/package.zip", case_views.referral_package, name="package"
+    )
     extension_path = path("extensions/<id:pk>/", case_views.extension_decide, name="extension")
 
 

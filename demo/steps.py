@@ -13,6 +13,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from agencies.access import Ability, can
 from agencies.models import Agency, Role, User
 from cases import services
 from cases.models import Case, Referral, ViolationType
@@ -73,6 +74,7 @@ def register(
     description: str,
     subjects: list[dict],
     informant: str = "",
+    period_days: int | None = None,
 ) -> Case | None:
     """Register a case unless it exists; None when it already existed (steps already run)."""
     registrant = user(officer)
@@ -93,8 +95,27 @@ def register(
             "description": description,
             "confidentiality": "internal",
             "informant": informant,
+            **violation_period(title, period_days),
         },
     )
+
+
+def violation_period(title: str, days: int | None = None) -> dict:
+    """违规期间 of a demo case: it ended a month or two before the case came to light and
+    lasted most of a year (`days`, or a length varied by the title)."""
+    end = timezone.localdate() - timedelta(days=30 + len(title) % 5 * 9)
+    length = days if days is not None else 180 + len(title) % 7 * 37
+    return {"violation_start": end - timedelta(days=length), "violation_end": end}
+
+
+def team(case: Case) -> list[User]:
+    """The case team (办案人员) the leader names: the registrant and one more officer of the
+    agency (a case officer before a leader), two in all as 医保发〔2021〕49号 asks."""
+    from cases.access import team_candidates
+
+    others = [p for p in team_candidates(case) if p.pk != case.registered_by_id]
+    others.sort(key=lambda p: (can(p, Ability.APPROVE_CASE), p.pk))
+    return [case.registered_by, *others[:1]]
 
 
 def refer(case: Case, leader: str, agencies: list[str], summary: str) -> dict[str, Referral]:
@@ -104,6 +125,7 @@ def refer(case: Case, leader: str, agencies: list[str], summary: str) -> dict[st
         task=task(case, "approve"),
         user=user(leader),
         decision="refer",
+        team=team(case),
         referrals=[
             {"to_agency": agency(a), "channel": channel_for(agency(a)), "summary": summary}
             for a in agencies
@@ -115,7 +137,11 @@ def refer(case: Case, leader: str, agencies: list[str], summary: str) -> dict[st
 def decide(case: Case, leader: str, decision: str, reason: str) -> None:
     """The leader handles the case in-house or closes it as unfounded, with reasons."""
     services.case_decide(
-        task=task(case, "approve"), user=user(leader), decision=decision, reason=reason
+        task=task(case, "approve"),
+        user=user(leader),
+        decision=decision,
+        reason=reason,
+        team=team(case) if decision == "in_house" else None,
     )
 
 

@@ -108,7 +108,8 @@ class Attachment:
 class DocumentContent:
     """Everything a document shows.
 
-    Layouts: "standard" (文件), "letter" (信函), "minutes" (纪要).
+    Layouts: "standard" (文件), "letter" (信函), "minutes" (纪要), "attachment" (附件: a paper
+    that goes with another document, under its mark "附件1" and without a number printed).
     """
 
     layout: str
@@ -132,6 +133,7 @@ class DocumentContent:
     absentees: str = ""  # 纪要: 请假
     observers: str = ""  # 纪要: 列席
     copy_number: str = ""  # 份号 (letter)
+    annex_mark: str = ""  # 附件标识 (attachment), e.g. 附件1
 
     def __post_init__(self):
         for name in (
@@ -145,6 +147,7 @@ class DocumentContent:
             "copy_to",
             "printed_by",
             "copy_number",
+            "annex_mark",
         ):
             setattr(self, name, clean_line(getattr(self, name)))
         self.body = clean_text(self.body)

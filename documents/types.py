@@ -19,7 +19,7 @@ from documents.content import Attachment, DocumentContent
 class DocumentType:
     code: str
     label: Promise
-    layout: str  # standard | letter | minutes
+    layout: str  # standard | letter | minutes | attachment
     series: str  # default series code: 联 in 吉医保联〔2025〕3号
     mark_suffix: str  # the issuer mark is the agency name + this, e.g. 文件 / 纪要
     sealed: bool = True
@@ -34,9 +34,23 @@ REFERRAL = DocumentType("referral", _("Referral letter (移送书)"), "letter", 
 LETTER = DocumentType("letter", _("Letter (函)"), "letter", "函", "")
 RECEIPT = DocumentType("receipt", _("Receipt (回执)"), "letter", "回", "")
 MINUTES = DocumentType("minutes", _("Minutes (纪要)"), "minutes", "纪", "纪要", sealed=False)
+# the attachments of a 移送书: registered in series of their own (the archive's number), but
+# an attachment prints no number — it goes with the letter, whose number its note gives
+INVESTIGATION = DocumentType(
+    "investigation",
+    _("Case investigation report (案件调查报告)"),
+    "attachment",
+    "调",
+    "",
+    sealed=False,
+)
+EVIDENCE_LIST = DocumentType(
+    "evidence_list", _("Evidence list (证据材料清单)"), "attachment", "证", "", sealed=False
+)
 
 TYPES: dict[str, DocumentType] = {
-    t.code: t for t in (NOTICE, REPORT, REFERRAL, LETTER, RECEIPT, MINUTES)
+    t.code: t
+    for t in (NOTICE, REPORT, REFERRAL, LETTER, RECEIPT, MINUTES, INVESTIGATION, EVIDENCE_LIST)
 }
 CHOICES = [(t.code, t.label) for t in TYPES.values()]
 
@@ -70,6 +84,10 @@ LETTER_BODY = _sample("letter")
 RECEIPT_BODY = _sample("receipt")
 
 MINUTES_BODY = _sample("minutes")
+
+INVESTIGATION_BODY = _sample("investigation")
+
+EVIDENCE_LIST_BODY = _sample("evidence_list")
 
 
 def sample_content(code: str) -> DocumentContent:
@@ -157,5 +175,15 @@ def sample_content(code: str) -> DocumentContent:
             observers="喻晓梅（省药品监督管理局）、戚文静（省纪委监委）",
             copy_to="各成员单位",
             printed_by="吉林省医疗保障基金监管部门联席会议办公室",
+        )
+    if code in ("investigation", "evidence_list"):
+        return DocumentContent(
+            **common,
+            issuer_mark=YB,
+            annex_mark="附件1" if code == "investigation" else "附件2",
+            title="案件调查报告" if code == "investigation" else "证据材料清单",
+            body=INVESTIGATION_BODY if code == "investigation" else EVIDENCE_LIST_BODY,
+            signature=YB,
+            note="本件为《涉嫌犯罪案件移送书》（吉医保移〔2025〕3号）的附件",
         )
     raise KeyError(code)

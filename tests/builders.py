@@ -160,6 +160,18 @@ def registered_case(officer, title="某医院涉嫌分解住院骗取医保基�
     )
 
 
+def team_of(case) -> list:
+    """A case team for the leader's decision: the first two officers of the case's agency."""
+    from cases.access import team_candidates
+
+    return list(team_candidates(case)[:2])
+
+
+def team_ids(case) -> list[int]:
+    """The same team as form data."""
+    return [member.pk for member in team_of(case)]
+
+
 def refer(case, leader, to: dict):
     """The leader refers the case: `to` maps each receiving agency to its channel."""
     from cases import services
@@ -168,6 +180,7 @@ def refer(case, leader, to: dict):
         task=open_task(case, "approve"),
         user=leader,
         decision="refer",
+        team=team_of(case),
         referrals=[
             {"to_agency": agency, "channel": channel, "summary": "请依法处理。"}
             for agency, channel in to.items()

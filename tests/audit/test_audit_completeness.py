@@ -49,6 +49,7 @@ from meetings.models import (
     Topic,
 )
 from notifications.models import Notification
+from tests.builders import team_of
 from tests.factories import AgencyFactory, UserFactory
 from tests.htmlforms import form_data, overlay
 from workflow.models import CalendarDay, CaseTask, DeadlineRule
@@ -241,6 +242,7 @@ def post_batch_sign():
         task=approve,
         user=person("yb_leader"),
         decision="refer",
+        team=team_of(case),
         referrals=[{"to_agency": referral.to_agency, "channel": "administrative", "summary": "x"}],
     )
     return Post(
@@ -783,6 +785,13 @@ def read_evidence():
     return Read(reverse("cases:evidence", args=[item.pk]), "case.evidence_downloaded", item.case)
 
 
+def read_package():
+    referral = Referral.objects.select_related("case").order_by("pk").first()
+    return Read(
+        reverse("cases:package", args=[referral.pk]), "referral.package_downloaded", referral.case
+    )
+
+
 def read_meeting():
     """A meeting of two other units: the auditor's own agency takes no part in it."""
     from meetings import services
@@ -900,6 +909,9 @@ TABLE: dict[str, Entry] = {
     "cases:detail": Entry(post_case_comment, read_case),
     "cases:evidence": Entry(GetOnly(url("cases:evidence", lambda: evidence().pk)), read_evidence),
     "cases:task": Entry(post_task_step, read_task),
+    "cases:package": Entry(
+        GetOnly(url("cases:package", first_pk(Referral.objects.all))), read_package
+    ),
     "cases:supervision": Entry(
         GetOnly(url("cases:supervision")), Refused(url("cases:supervision"))
     ),

@@ -15,6 +15,7 @@ from audit.models import AuditEvent
 from cases import services
 from cases.models import Case
 from demo.directory import DEMO_PASSWORD
+from tests.builders import team_of
 from workflow.models import DeadlineRule
 
 
@@ -56,6 +57,7 @@ def referred(world, agencies, to, title="审计测试案件"):
         task=task_of(case, "approve"),
         user=world["yb_leader"],
         decision="refer",
+        team=team_of(case),
         referrals=[{"to_agency": agencies[to], "channel": "administrative", "summary": "请处理"}],
     )
     return case

@@ -127,6 +127,8 @@ def test_a_case_registered_and_referred_on_a_phone(phone, live_server):
     assert agencies.get_by_role("checkbox", name="吉林省公安厅").is_checked()
     assert "/cases/tasks/" in phone.url
     phone.fill("#id_summary", "该院涉嫌分解住院，请依法处理。")
+    for officer in ("张丽娟", "刘喆"):  # the case team (办案人员): two officers
+        phone.locator("#id_team").get_by_role("checkbox", name=officer, exact=True).check()
     phone.get_by_role("button", name="提交").click()
     phone.wait_for_selector(".xt-message--success >> text=已移送，移送书已印发")
     (referral,) = Referral.objects.filter(case=case)

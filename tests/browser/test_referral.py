@@ -50,6 +50,8 @@ def test_one_case_three_agencies_in_the_browser(page, live_server, tmp_path):
     for agency in ("吉林省公安厅", "吉林省卫生健康委员会", "吉林省市场监督管理厅"):
         page.get_by_role("checkbox", name=agency, exact=True).check()
     page.fill("#id_summary", "该院涉嫌分解住院，请依法处理。")
+    for officer in ("张丽娟", "刘喆"):  # the case team (办案人员): two officers
+        page.locator("#id_team").get_by_role("checkbox", name=officer, exact=True).check()
     page.get_by_role("button", name="提交").click()
     page.wait_for_selector(".xt-message--success >> text=已移送，移送书已印发")
 

@@ -12,6 +12,7 @@ from viewflow.workflow.status import STATUS
 
 from audit.models import AuditEvent
 from cases.models import Case, Extension, Referral
+from tests.builders import team_ids
 from tests.cases.test_concurrency import referred_case
 from tests.cases.test_referral_walk import (
     approve_closing,
@@ -51,6 +52,7 @@ def criminal_case(world, agencies, client, to="省公安厅"):
         open_task(case, "approve"),
         {
             "decision": "refer",
+            "team": team_ids(case),
             "to_agencies": [agencies[to].pk],
             "summary": "涉嫌诈骗犯罪，依法移送。",
             "reason": "",

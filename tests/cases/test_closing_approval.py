@@ -9,7 +9,7 @@ from audit.models import AuditEvent
 from cases import services
 from cases.models import Case
 from notifications.models import Notification
-from tests.builders import as_user, open_task, registered_case
+from tests.builders import as_user, open_task, registered_case, team_of
 
 
 def in_house_case(world):
@@ -18,6 +18,7 @@ def in_house_case(world):
         task=open_task(case, "approve"),
         user=world["yb_leader"],
         decision="in_house",
+        team=team_of(case),
         reason="由本局办理。",
         referrals=[],
     )

@@ -11,6 +11,7 @@ from agencies.models import Role
 from audit.models import AuditEvent
 from cases import services
 from cases.models import Referral
+from tests.builders import team_of
 from tests.cases.test_referral_walk import open_task
 from tests.factories import UserFactory
 
@@ -61,6 +62,7 @@ def referred_case(world, agencies, to):
         task=open_task(case, "approve"),
         user=leader,
         decision="refer",
+        team=team_of(case),
         referrals=[
             {"to_agency": agencies[name], "channel": "administrative", "summary": "请处理"}
             for name in to

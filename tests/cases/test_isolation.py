@@ -41,6 +41,7 @@ def case_urls(case, agency) -> list[str]:
         urls += [
             reverse("cases:withdraw", args=[referral.pk]),
             reverse("cases:extend", args=[referral.pk]),
+            reverse("cases:package", args=[referral.pk]),
         ]
         urls += [
             reverse("cases:extension", args=[e.pk])

@@ -59,7 +59,7 @@ def test_a_refusal_needs_reasons_and_goes_back_to_the_sender(client, world, agen
 def test_discipline_referrals_are_compartmented(client, world, agencies):
     case = referred_case(world, agencies, ["省纪委监委", "省卫生健康委"])
     discipline = case.referrals.get(to_agency__short_name="省纪委监委")
-    letter = discipline.issued_documents().get()
+    letter = discipline.issued_documents().get(doc_type="referral")
     # the other receiving agency sees the case but not the 纪委监委 branch or its letter
     as_user(client, "wj_liaison")
     page = client.get(reverse("cases:detail", args=[case.pk]))
@@ -70,11 +70,15 @@ def test_discipline_referrals_are_compartmented(client, world, agencies):
     page = client.get(reverse("cases:detail", args=[case.pk]))
     assert "省纪委监委" not in [r.to_agency.short_name for r in page.context["referrals"]]
     assert client.get(reverse("documents:download", args=[letter.pk])).status_code == 404
+    assert client.get(reverse("cases:package", args=[discipline.pk])).status_code == 404
     as_user(client, "yb_leader")
     page = client.get(reverse("cases:detail", args=[case.pk]))
     assert "省纪委监委" in [r.to_agency.short_name for r in page.context["referrals"]]
     as_user(client, "jw_liaison")
     assert client.get(reverse("documents:download", args=[letter.pk])).status_code == 200
+    assert client.get(reverse("cases:package", args=[discipline.pk])).status_code == 200
+    as_user(client, "wj_liaison")
+    assert client.get(reverse("cases:package", args=[discipline.pk])).status_code == 404
 
 
 def test_the_auditor_reads_any_case_and_each_read_is_logged(client, world, agencies):

@@ -3,6 +3,7 @@ each receiver (信函格式, composed from the case, speaking to that receiver o
 
 Expected words are written here from the case as registered, not taken from the code."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -34,6 +35,28 @@ RECEIVERS = {  # short name: (channel, words only that receiver's letter holds)
 }
 
 
+PERIOD = "违规期间：2025年3月1日至2026年1月31日"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
+    b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05"
+    b"\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def two_page_pdf() -> bytes:
+    """A real PDF of two blank pages (the list gives a PDF's page count)."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_blank_page(width=595, height=842)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 @pytest.fixture
 def referred(world, agencies):
     violations = list(ViolationType.objects.order_by("pk")[:2])
@@ -50,7 +73,8 @@ def referred(world, agencies):
             }
         ],
         files=[
-            SimpleUploadedFile("飞检记录.pdf", b"%PDF-1.7 test", content_type="application/pdf")
+            SimpleUploadedFile("飞检记录.pdf", two_page_pdf(), content_type="application/pdf"),
+            SimpleUploadedFile("结算明细.png", PNG, content_type="image/png"),
         ],
         data={
             "title": "某骨科医院涉嫌串换耗材案",
@@ -58,6 +82,8 @@ def referred(world, agencies):
             "violation_types": violations,
             "suspected_amount": AMOUNT,
             "description": DESCRIPTION,
+            "violation_start": date(2025, 3, 1),
+            "violation_end": date(2026, 1, 31),
             "confidentiality": "internal",
             "informant": "",
         },
@@ -66,6 +92,7 @@ def referred(world, agencies):
         task=open_task(case, "approve"),
         user=world["yb_leader"],
         decision="refer",
+        team=[world["yb_officer"], world["yb_officer2"]],
         referrals=[
             {"to_agency": agencies[name], "channel": channel, "summary": "请依法处理。"}
             for name, (channel, _words) in RECEIVERS.items()
@@ -157,7 +184,12 @@ def test_the_receipt_names_the_letter_its_attachments_and_the_day(referred, worl
     first = "".join(page_text(open_pdf(data).pages[0]).split())
     assert first.startswith(referral.to_agency.name) and "文件" not in first[:20]
     assert f"{case.agency.name}：" in text
-    for words in [letter.number, letter.title, case.number, "证据材料：飞检记录.pdf"]:
+    for words in [
+        letter.number,
+        letter.title,
+        case.number,
+        "案件调查报告、证据材料清单、证据材料：飞检记录.pdf",
+    ]:
         assert words in text, words
     assert f"已于{chinese(receipt.issued_at)}收到" in text
     assert receipt.number in text
@@ -180,3 +212,53 @@ def test_the_case_page_shows_the_leaders_approval_as_the_letters_signing_off(
         assert letter.issued_by == world["yb_leader"]
         day = timezone.localtime(letter.issued_at)
         assert f"签发): {leader} {day:%Y-%m-%d}" in text or f"签发：{leader} {day:%Y-%m-%d}" in text
+
+
+def test_the_letter_states_the_period_and_lists_report_list_and_evidence_in_order(referred):
+    case, _violations = referred
+    for referral in case.referrals.all():
+        text = full_text(pdf_of(referral.issued_documents().get(doc_type="referral")))
+        assert PERIOD in text
+        assert (
+            "附件：1．案件调查报告2．证据材料清单3．证据材料：飞检记录.pdf4．证据材料：结算明细.png"
+            in text
+        ), text[-300:]
+
+
+def without_page_numbers(text: str) -> str:
+    """The text of the pages run together, without their numbers (— 2 —)."""
+    import re
+
+    return re.sub(r"—\d+—", "", text)
+
+
+def test_the_investigation_report_is_composed_from_the_case_and_names_the_team(referred, world):
+    case, violations = referred
+    team = [world["yb_officer"].get_full_name(), world["yb_officer2"].get_full_name()]
+    assert sorted(m.get_full_name() for m in case.team.all()) == sorted(team)
+    for referral in case.referrals.select_related("to_agency"):
+        letter = referral.issued_documents().get(doc_type="referral")
+        report = referral.issued_documents().get(doc_type="investigation")
+        assert report.issued_by == world["yb_leader"] and report.sha256
+        text = without_page_numbers(full_text(pdf_of(report)))
+        assert text.startswith("附件1案件调查报告")
+        for words in [INSTITUTION, CREDIT_CODE, case.number, FIGURES, WORDS, *violations, *team]:
+            assert words in text, words
+        assert PERIOD in text and "飞行检查" in text and FINDING in text
+        assert f"办案人员：{'、'.join(team)}" in text
+        assert f"建议移送{referral.to_agency.name}依法处理" in text
+        assert f"本件为《{letter.title}》（{letter.number}）的附件" in text
+        assert report.number not in text  # an attachment prints no number of its own
+
+
+def test_the_evidence_list_names_each_file_with_its_size_pages_and_sha256(referred, world):
+    case, _violations = referred
+    referral = case.referrals.get(to_agency__short_name="省公安厅")
+    listing = referral.issued_documents().get(doc_type="evidence_list")
+    text = without_page_numbers(full_text(pdf_of(listing)))
+    assert text.startswith("附件2证据材料清单") and case.number in text
+    assert "共2件" in text
+    pdf, png = case.evidence.order_by("uploaded_at", "pk")
+    assert f"1．飞检记录.pdf（{pdf.size}B，共2页）。SHA-256：{pdf.sha256}" in text
+    assert f"2．结算明细.png（{png.size}B）。SHA-256：{png.sha256}" in text
+    assert f"{world['yb_officer'].get_full_name()}于" in text

@@ -12,6 +12,7 @@ from audit.models import AuditEvent
 from audit.verification import verify_chain
 from cases.models import Case, Referral, ViolationType
 from demo.directory import DEMO_PASSWORD
+from tests.builders import team_ids
 
 
 def as_user(client, username):
@@ -89,6 +90,7 @@ def test_one_case_three_agencies_end_to_end(client, world, agencies):
         approve,
         {
             "decision": "refer",
+            "team": team_ids(case),
             "summary": "经飞行检查，该院涉嫌分解住院，请依法处理。",
             "to_agencies": [
                 agencies["省公安厅"].pk,

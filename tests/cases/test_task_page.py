@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases import services
-from tests.builders import as_user, open_task
+from tests.builders import as_user, open_task, team_of
 
 
 def referred_with_a_party_and_evidence(world, agencies):
@@ -40,6 +40,7 @@ def referred_with_a_party_and_evidence(world, agencies):
         task=open_task(case, "approve"),
         user=world["yb_leader"],
         decision="refer",
+        team=team_of(case),
         referrals=[
             {
                 "to_agency": agencies["省卫生健康委"],

@@ -24,6 +24,7 @@ from tests.builders import (
     meeting_awaiting_approval,
     meeting_with_agenda,
     schedule,
+    team_ids,
 )
 
 CRAFTED_IDS = [HUGE_ID, "9223372036854775808", "-1", "0", "abc", "1.5", "１２", "1e3", " ", "0x10"]
@@ -115,7 +116,13 @@ def test_referral_agencies_refuse_a_huge_id(client, demo):
     before = AuditEvent.objects.count()
     response = client.post(
         reverse("cases:task", args=[task.pk]),
-        {"decision": "refer", "to_agencies": [HUGE_ID], "summary": "移送", "reason": ""},
+        {
+            "decision": "refer",
+            "team": team_ids(case),
+            "to_agencies": [HUGE_ID],
+            "summary": "移送",
+            "reason": "",
+        },
     )
     assert response.status_code == 200
     assert "to_agencies" in response.context["form"].errors
@@ -128,7 +135,13 @@ def test_refer_further_refuses_a_huge_id(client, demo):
     as_user(client, "yb_leader")
     client.post(
         reverse("cases:task", args=[_open_task(case, "approve").pk]),
-        {"decision": "in_house", "to_agencies": [], "summary": "", "reason": ""},
+        {
+            "decision": "in_house",
+            "team": team_ids(case),
+            "to_agencies": [],
+            "summary": "",
+            "reason": "",
+        },
     )
     task = _open_task(case, "handle_in_house")
     as_user(client, "yb_officer")

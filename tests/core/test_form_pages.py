@@ -108,7 +108,12 @@ def test_a_checkbox_list_is_checkboxes_and_a_filter_box_without_a_name(agency, o
 @pytest.mark.django_db
 def test_a_checkbox_list_shows_what_was_chosen_and_submits_it(agency, other_agency):
     form = case_forms.DecideForm(
-        {"decision": "refer", "to_agencies": [str(other_agency.pk)], "summary": "请依法处理。"}
+        {
+            "decision": "refer",
+            "to_agencies": [str(other_agency.pk)],
+            "summary": "请依法处理。",
+            "team": _team(agency),
+        }
     )
     assert form.is_valid(), form.errors
     assert list(form.cleaned_data["to_agencies"]) == [other_agency]
@@ -116,6 +121,17 @@ def test_a_checkbox_list_shows_what_was_chosen_and_submits_it(agency, other_agen
     checked = [t["value"] for t in start_tags(html, "input") if "checked" in t]
     assert checked == [str(other_agency.pk)]
     assert "已选：吉林省公安厅" in visible_text(html)
+
+
+def _team(agency) -> list[str]:
+    """Two officers of `agency`: the case team a decision to refer names."""
+    from agencies.models import Role
+    from tests.factories import UserFactory
+
+    return [
+        str(UserFactory(username=f"team{n}", agency=agency, roles=[Role.CASE_OFFICER]).pk)
+        for n in (1, 2)
+    ]
 
 
 # -- fields shown only when they apply ------------------------------------------------------
@@ -222,6 +238,7 @@ def test_what_was_typed_in_a_field_that_does_not_apply_is_never_used(agency, oth
             "decision": "refer",
             "to_agencies": [str(other_agency.pk)],
             "summary": "请依法处理。",
+            "team": _team(agency),
             "reason": "先前选“查无实据”时写下的理由",
         }
     )

@@ -132,3 +132,30 @@ def _meetings_in_every_state():
 
     overdue = Resolution.objects.filter(status="open", due_on__lt=timezone.localdate())
     assert overdue.exists() and Resolution.objects.filter(status="done").exists()
+
+
+def test_every_referred_demo_case_has_its_team_period_and_attachments(demo):
+    """Each case a leader referred or kept names at least two officers of its agency, states
+    its 违规期间, and each referral from the case's agency went with its 案件调查报告 and
+    证据材料清单."""
+    from cases.access import team_candidates
+    from cases.models import Case, Referral
+
+    decided = Case.objects.exclude(
+        status__in=[Case.Status.AWAITING_APPROVAL, Case.Status.CLOSED_UNFOUNDED]
+    )
+    assert decided.exists()
+    for case in decided:
+        team = set(case.team.values_list("pk", flat=True))
+        assert len(team) >= 2, case.number
+        assert team <= set(team_candidates(case).values_list("pk", flat=True)), case.number
+        assert case.violation_start and case.violation_end, case.number
+        assert case.violation_start <= case.violation_end
+    referrals = Referral.objects.select_related("case")
+    assert referrals.exists()
+    for referral in referrals:
+        kinds = set(referral.issued_documents().values_list("doc_type", flat=True))
+        if referral.from_agency_id == referral.case.agency_id:
+            assert {"referral", "investigation", "evidence_list"} <= kinds, referral
+        else:  # 公安's hand-back goes with the evidence alone
+            assert "referral" in kinds and "investigation" not in kinds, referral
