@@ -345,8 +345,7 @@ def investigation_report(referral: Referral, *, letter) -> DocumentContent:
         f"经调查，{subjects}涉嫌{violations or '违法违规使用医疗保障基金'}，"
         f"有关证据材料见{EVIDENCE_LIST_TITLE}。建议移送{referral.to_agency.name}依法处理。",
     ]
-    if referral.summary:
-        paragraphs.append(f"移送意见：{referral.summary}")
+    # the leader's summary is typed once for every receiver: read on the step, not printed
     paragraphs.append(f"办案人员：{team or '—'}。")
     return DocumentContent(
         layout="attachment",
