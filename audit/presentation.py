@@ -32,6 +32,7 @@ LABELS = {
     "referral": gettext_lazy("Referral"),
     "referrals": gettext_lazy("Referred to"),
     "team": gettext_lazy("Case team"),
+    "dispatch": gettext_lazy("Outgoing document"),
     "violation_start": gettext_lazy("Violations from"),
     "violation_end": gettext_lazy("Violations until"),
     "documents": gettext_lazy("Documents"),
@@ -166,6 +167,7 @@ REFERENCES = {
     "reminded": "agencies.user",
     "reported_by": "agencies.user",
     "documents": "documents.issueddocument",
+    "dispatch": "documents.dispatch",
 }
 
 # How each kind of object is reached: (url name, the attribute holding the page's pk).
