@@ -27,6 +27,8 @@ def test_a_leader_sees_the_approval_on_the_home_page_and_decides_it(page):
     page.wait_for_selector("form.xt-form")
     assert case.number in page.locator("main").inner_text()
     page.check("input[value=in_house]")
+    for officer in ("张丽娟", "刘喆"):  # the case team (办案人员): two officers
+        page.locator("#id_team").get_by_role("checkbox", name=officer, exact=True).check()
     page.get_by_role("button", name="提交").click()
     page.wait_for_selector(".xt-message--success >> text=本单位自行办理")
     case.refresh_from_db()
