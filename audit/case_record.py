@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,7 +80,7 @@ def _shown(model, name, value) -> str:
         return mask(str(value))
     try:
         model_field = model._meta.get_field(name)
-    except Exception:  # a field the model no longer has
+    except FieldDoesNotExist:  # a field the model no longer has
         return str(value)
     if getattr(model_field, "choices", None):
         return str(dict(model_field.flatchoices).get(value, value))
@@ -93,7 +94,7 @@ def _shown(model, name, value) -> str:
 def _label(model, name) -> str:
     try:
         return str(model._meta.get_field(name).verbose_name)
-    except Exception:
+    except FieldDoesNotExist:
         return name
 
 

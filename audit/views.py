@@ -48,13 +48,6 @@ def _filtered(request):
     return form, filters, selectors.event_list(**filters)
 
 
-def _query_without(request, *names) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
 def _logged_filters(filters: dict) -> dict:
     """The filters as the log stores them: records by id."""
     return {k: (v.pk if hasattr(v, "pk") else v) for k, v in filters.items()}
@@ -81,7 +74,7 @@ def event_list(request):
         {
             "form": form,
             "page": page,
-            "query": _query_without(request, "page"),
+            "query": exports.query_without(request, "page"),
             "export_cap": EXPORT_ROW_CAP,
             "case": filters.get("case") if may_read_case_record(request.user) else None,
         },
@@ -135,7 +128,7 @@ def export(request, kind: str):
     if kind not in exports.FORMATS:
         raise Http404
     form, filters, events = _filtered(request)
-    back = f"{reverse('audit:index')}?{_query_without(request, 'page')}"
+    back = f"{reverse('audit:index')}?{exports.query_without(request, 'page')}"
     if form.errors:
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(back)

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from cases.models import Case, Extension, Referral, Subject
@@ -78,8 +79,6 @@ class LedgerRow:
 
     @property
     def channel_label(self) -> str:
-        from django.utils.translation import gettext as _
-
         return self.referral.get_channel_display() if self.referral else _("Handled in-house")
 
     @property
@@ -106,8 +105,6 @@ class LedgerRow:
     @property
     def review(self) -> str:
         """Reconsideration and filing supervision, in words."""
-        from django.utils.translation import gettext as _
-
         referral = self.referral
         if referral is None:
             return ""
@@ -279,10 +276,9 @@ def fill(rows, *, full_id_numbers=False, now=None) -> list[LedgerRow]:
         steps.setdefault((step.case_id, step.referral_id), []).append(step)
     for row in rows:
         row.subjects = [
-            f"{s.name}（{s.identifier_for(full_id_numbers=full_id_numbers)}）"
-            if s.identifier_for(full_id_numbers=full_id_numbers)
-            else s.name
+            f"{s.name}（{identifier}）" if identifier else s.name
             for s in subjects.get(row.case.pk, [])
+            for identifier in [s.identifier_for(full_id_numbers=full_id_numbers)]
         ]
         row.violations = violations.get(row.case.pk, [])
         row.extensions = extensions.get(row.referral.pk, 0) if row.referral else 0

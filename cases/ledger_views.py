@@ -73,13 +73,6 @@ def _filtered(request):
     return form, LedgerFilters(), not form.is_bound
 
 
-def _query_without(request, *names) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
 def _logged(form) -> dict:
     if not (form.is_bound and form.is_valid()):
         return {}
@@ -143,7 +136,7 @@ def ledger_page(request):
             "headers": [c[0] for c in LEDGER_COLUMNS],
             "totals": totals,
             "count": len(rows),
-            "query": _query_without(request, "page"),
+            "query": exports.query_without(request, "page"),
             "export_cap": EXPORT_ROW_CAP,
         },
     )
@@ -156,7 +149,7 @@ def ledger_export(request, kind: str):
         raise Http404
     user = request.user
     form, filters, ok = _filtered(request)
-    back = f"{reverse('cases:ledger')}?{_query_without(request, 'page')}"
+    back = f"{reverse('cases:ledger')}?{exports.query_without(request, 'page')}"
     if not ok:
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(back)

@@ -61,6 +61,15 @@ def _csv_text(value, kind: str) -> str:
     return str(value)
 
 
+def query_without(request, *names) -> str:
+    """The request's query string less `names` (e.g. "page"): the filters a list's export
+    links and its way back carry."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
 def disposition(filename: str, *, inline: bool = False) -> str:
     """A Content-Disposition header for a file name in Chinese (RFC 6266 filename*)."""
     from urllib.parse import quote
