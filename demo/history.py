@@ -1,6 +1,6 @@
 """Eighteen months of ordinary casework behind the storyline cases (demo/cases.py).
 
-About a hundred cases registered from a year and a half ago to a few weeks ago, more of them in
+About two hundred cases registered from a year and a half ago to a few weeks ago, more of them in
 the months of the special rectification campaigns (专项整治: from April, when the national
 campaign and the 集中宣传月 start, into the summer, and again in the autumn inspections), from
 every source, by 省医保局, 长春市医保局, 省审计厅, 省市场监管厅 and 省卫生健康委. Most are closed —
@@ -40,7 +40,7 @@ from demo.steps import (
 from demo.timeline import Timeline
 
 SEED = 2025_06
-COUNT = 104
+COUNT = 190
 
 CITIES = [
     ("长春市", "220100"),
