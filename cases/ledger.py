@@ -6,7 +6,8 @@ cases it registered; auditors read every row. A case whose referrals the user ma
 appears as its own in-house row only when the user's agency registered it and none of its
 referrals is visible — never with the hidden referral's facts.
 
-`ledger(user, filters)` returns the rows (LedgerRow) in the order asked, built in a fixed
+`ledger(user, filters)` returns a Ledger: the matching rows kept in the database (one ordered
+union of referral and in-house keys; a page is one slice of it), built into LedgerRows in a fixed
 number of queries: the referrals, the in-house cases, and per page of rows their subjects,
 violation types, extensions and step deadlines (prefetched once each).
 """
@@ -15,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Sum, TextField, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
@@ -132,12 +134,16 @@ class LedgerRow:
         return timezone.localtime(value).date() if value else None
 
 
+# The order of the rows, in the database: for each sort, the key of a referral row and of an
+# in-house case row (the same columns, so the two union into one ordered list); ties are broken
+# by the case and then the referral (0 for an in-house row), so pages never overlap.
+_ZERO = Value(0, output_field=IntegerField())
 SORTS = {
-    "registered": lambda r: (r.case.registered_at, r.case.pk, r.referral.pk if r.referral else 0),
-    "number": lambda r: (r.case.number, r.referral.pk if r.referral else 0),
-    "amount": lambda r: (r.case.suspected_amount, r.case.pk),
-    "sent": lambda r: (r.referral.sent_at if r.referral else r.case.registered_at, r.case.pk),
-    "status": lambda r: (str(r.status_label), r.case.pk),
+    "registered": (F("case__registered_at"), F("registered_at")),
+    "number": (F("case__number"), F("number")),
+    "amount": (F("case__suspected_amount"), F("suspected_amount")),
+    "sent": (Coalesce("sent_at", "case__registered_at"), F("registered_at")),
+    "status": (F("status"), F("status")),
 }
 
 
@@ -168,7 +174,10 @@ def _case_filters(filters, prefix="") -> Q:
     if filters.source:
         q &= Q(**{f"{prefix}source": filters.source})
     if filters.violation is not None:
-        q &= Q(**{f"{prefix}violation_types": filters.violation})
+        links = Case.violation_types.through.objects.filter(
+            case_id=OuterRef(f"{prefix}pk" if prefix else "pk"), violationtype=filters.violation
+        )
+        q &= Q(Exists(links))
     if filters.amount_min is not None:
         q &= Q(**{f"{prefix}suspected_amount__gte": filters.amount_min})
     if filters.amount_max is not None:
@@ -185,8 +194,9 @@ def _open_overdue(now):
 
 
 def referral_rows(user, filters, now):
+    """The referrals of the ledger (a queryset), or None when the filters exclude them all."""
     if filters.channel == IN_HOUSE:
-        return []
+        return None
     referrals = Referral.objects.filter(visible_referrals_q(user)).filter(
         _case_filters(filters, "case__")
     )
@@ -203,31 +213,32 @@ def referral_rows(user, filters, now):
         referrals = referrals.filter(channel=filters.channel)
     if filters.status:
         referrals = referrals.filter(status=filters.status)
+    if filters.outcome:
+        # a JSON list of codes: its text holds the quoted code (the same on SQLite and
+        # PostgreSQL; no code is part of another)
+        referrals = referrals.annotate(outcomes_text=Cast("outcomes", TextField())).filter(
+            outcomes_text__contains=f'"{filters.outcome}"'
+        )
     if filters.overdue:
         referrals = referrals.filter(Exists(_open_overdue(now).filter(referral=OuterRef("pk"))))
-    referrals = referrals.select_related(
-        "case__agency__region", "from_agency", "to_agency", "copy_to"
-    ).distinct()
-    rows = list(referrals)
-    if filters.outcome:  # a JSON list: matched here, the same on SQLite and PostgreSQL
-        rows = [r for r in rows if filters.outcome in (r.outcomes or [])]
-    return rows
+    return referrals
 
 
 def in_house_cases(user, filters, now):
-    """Cases the user sees with no referral the user sees (handled by the registering unit)."""
+    """Cases the user sees with no referral the user sees (handled by the registering unit),
+    as a queryset, or None when the filters exclude them all."""
     if filters.channel and filters.channel != IN_HOUSE:
-        return []
+        return None
     if filters.outcome:
-        return []  # outcomes are a receiver's (处理结果反馈)
+        return None  # outcomes are a receiver's (处理结果反馈)
+    start, end = _bounds(filters)
+    case_field = DATE_BASES.get(filters.basis, DATE_BASES["registered"])[0]
+    if (start or end) and case_field is None:
+        return None  # a referral step's date: an in-house case has none
     visible_referrals = Referral.objects.filter(visible_referrals_q(user), case=OuterRef("pk"))
     cases = Case.objects.filter(visible_cases_q(user)).exclude(Exists(visible_referrals))
     cases = cases.filter(_case_filters(filters))
-    start, end = _bounds(filters)
     if start or end:
-        case_field = DATE_BASES.get(filters.basis, DATE_BASES["registered"])[0]
-        if case_field is None:
-            return []  # a referral step's date: an in-house case has none
         cases = cases.filter(_period(case_field, start, end))
     if filters.agency is not None:
         cases = cases.filter(agency=filters.agency)
@@ -237,19 +248,110 @@ def in_house_cases(user, filters, now):
         cases = cases.filter(
             Exists(_open_overdue(now).filter(case=OuterRef("pk"), referral__isnull=True))
         )
-    return list(cases.select_related("agency__region").distinct())
+    return cases
 
 
-def ledger(user, filters: LedgerFilters, *, now=None) -> list[LedgerRow]:
-    now = now or timezone.now()
-    referrals = referral_rows(user, filters, now)
-    cases = in_house_cases(user, filters, now)
-    rows = [LedgerRow(case=r.case, referral=r) for r in referrals]
-    rows += [LedgerRow(case=c, referral=None) for c in cases]
-    key = filters.sort.lstrip("-")
-    order = SORTS.get(key, SORTS["registered"])
-    rows.sort(key=order, reverse=filters.sort.startswith("-") or key not in SORTS)
-    return rows
+class Ledger:
+    """The rows matching a user's filters, kept in the database: `len()` counts them, slicing
+    gives LedgerRow pages in the order asked (one ordered union of referral and in-house
+    keys), `totals()` sums the money columns, `chunks()` walks every row for an export."""
+
+    def __init__(self, user, filters: LedgerFilters, *, now=None):
+        self.filters = filters
+        self.now = now or timezone.now()
+        self.referrals = referral_rows(user, filters, self.now)
+        self.cases = in_house_cases(user, filters, self.now)
+        key = filters.sort.lstrip("-")
+        self.descending = filters.sort.startswith("-") or key not in SORTS
+        self.sort = SORTS.get(key, SORTS["registered"])
+        self._count = None
+
+    def keys(self):
+        """(sort key, case id, referral id or 0) of every row, ordered."""
+        parts = []
+        if self.referrals is not None:
+            parts.append(
+                self.referrals.annotate(
+                    k_sort=self.sort[0], k_case=F("case_id"), k_referral=F("pk")
+                )
+                .values_list("k_sort", "k_case", "k_referral")
+                .order_by()
+            )
+        if self.cases is not None:
+            parts.append(
+                self.cases.annotate(k_sort=self.sort[1], k_case=F("pk"), k_referral=_ZERO)
+                .values_list("k_sort", "k_case", "k_referral")
+                .order_by()
+            )
+        if not parts:
+            return Case.objects.none().values_list("pk", "pk", "pk")
+        keys = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        sign = "-" if self.descending else ""
+        return keys.order_by(*(f"{sign}{name}" for name in ("k_sort", "k_case", "k_referral")))
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.keys().count()
+        return self._count
+
+    __len__ = count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.rows(list(self.keys()[index]))
+        return self.rows(list(self.keys()[index : index + 1]))[0]
+
+    def rows(self, keys) -> list[LedgerRow]:
+        """LedgerRows for (sort, case id, referral id) keys, in their order (two queries)."""
+        referral_ids = [k[2] for k in keys if k[2]]
+        case_ids = [k[1] for k in keys if not k[2]]
+        referrals = Referral.objects.filter(pk__in=referral_ids).select_related(
+            "case__agency__region", "from_agency", "to_agency", "copy_to"
+        )
+        referrals = {r.pk: r for r in referrals} if referral_ids else {}
+        cases = Case.objects.filter(pk__in=case_ids).select_related("agency__region")
+        cases = {c.pk: c for c in cases} if case_ids else {}
+        return [
+            LedgerRow(case=referrals[k[2]].case, referral=referrals[k[2]])
+            if k[2]
+            else LedgerRow(case=cases[k[1]], referral=None)
+            for k in keys
+        ]
+
+    def totals(self) -> dict:
+        """The money columns summed over every matching row (as on screen: a case's suspected
+        amount once per row), in Decimal yuan."""
+        zero = Decimal("0")
+        sums = {"suspected": zero, "recovered": zero, "fines": zero}
+        if self.referrals is not None:
+            got = self.referrals.aggregate(
+                suspected=Sum("case__suspected_amount"),
+                recovered=Sum("recovered"),
+                fines=Sum("fines"),
+            )
+            for name in sums:
+                sums[name] += got[name] or zero
+        if self.cases is not None:
+            got = self.cases.aggregate(
+                suspected=Sum("suspected_amount"),
+                recovered=Sum("recovered_total"),
+                fines=Sum("fines_total"),
+            )
+            for name in sums:
+                sums[name] += got[name] or zero
+        return sums
+
+    def chunks(self, size=2000, *, full_id_numbers=False):
+        """Every row, filled, `size` at a time (an export: memory stays that of a chunk)."""
+        keys = list(self.keys())
+        for start in range(0, len(keys), size):
+            yield fill(
+                self.rows(keys[start : start + size]), full_id_numbers=full_id_numbers, now=self.now
+            )
+
+
+def ledger(user, filters: LedgerFilters, *, now=None) -> Ledger:
+    return Ledger(user, filters, now=now)
 
 
 def fill(rows, *, full_id_numbers=False, now=None) -> list[LedgerRow]:

@@ -290,3 +290,55 @@ def test_the_xlsx_opens_in_libreoffice_with_the_rows_on_screen(client, world, bo
     )
     expected = AMOUNTS["甲医院虚构医疗服务案"] + AMOUNTS["乙药店串换药品案"]
     assert total[6] == f"{expected:,.2f}"
+
+
+@pytest.mark.parametrize(
+    ("sort", "titles"),
+    [
+        # amounts registered above: 甲 1,234,567.89 (two referrals), 丁 300,000, 乙 45,600.10,
+        # 丙 8,800
+        (
+            "-amount",
+            ["甲医院虚构医疗服务案"] * 2
+            + ["丁经办人员违规支付案", "乙药店串换药品案", "丙诊所挂床住院案"],
+        ),
+        # registered in the order 甲, 乙, 丁, 丙
+        (
+            "registered",
+            ["甲医院虚构医疗服务案"] * 2
+            + ["乙药店串换药品案", "丁经办人员违规支付案", "丙诊所挂床住院案"],
+        ),
+        (
+            "-registered",
+            ["丙诊所挂床住院案", "丁经办人员违规支付案", "乙药店串换药品案"]
+            + ["甲医院虚构医疗服务案"] * 2,
+        ),
+    ],
+)
+def test_pages_walk_every_row_once_in_the_order_asked(
+    client, world, book, monkeypatch, sort, titles
+):
+    monkeypatch.setattr(ledger_views, "PAGE_SIZE", 2)
+    seen = []
+    for page in (1, 2, 3):
+        _r, rows = rows_of(client, world["yb_officer"], sort=sort, page=page)
+        assert len(rows) == (2 if page < 3 else 1)
+        seen += [(r[1], r[9]) for r in rows]
+    assert [title for title, _to in seen] == titles
+    assert len(set(seen)) == 5  # 甲's two rows are its two receivers: no row twice
+
+
+def test_the_outcome_filter_reads_each_referrals_outcomes(client, world, book):
+    from cases.models import Referral
+
+    # set by hand (the result step is walked elsewhere): 公安's referral has two outcomes
+    police = Referral.objects.get(case=book["a"], to_agency__short_name="省公安厅")
+    police.outcomes = ["criminal_filing", "funds_recovered"]
+    police.save(update_fields=["outcomes"])
+    _r, rows = rows_of(client, world["yb_officer"], outcome="funds_recovered")
+    assert [(r[1], r[9]) for r in rows] == [("甲医院虚构医疗服务案", "省公安厅")]
+    _r, rows = rows_of(client, world["yb_officer"], outcome="admin_penalty")
+    assert rows == []
+    # an outcome is a receiver's: with "handled in-house" nothing can match
+    _r, rows = rows_of(client, world["yb_officer"], outcome="funds_recovered", channel="in_house")
+    assert rows == []
