@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from audit.services import lazy_summary, record_download, record_list_read
 from cases.forms import LedgerFilterForm
-from cases.ledger import LedgerFilters, fill, ledger
+from cases.ledger import LedgerFilters, fill, label, ledger
 from core import exports
 from core.exports import DATE, INTEGER, MONEY, TEXT, Column
 
@@ -25,7 +25,7 @@ EXPORT_ROW_CAP = 100_000
 LEDGER_COLUMNS = (
     (gettext_lazy("Case number"), TEXT, 20, lambda r: r.case.number),
     (gettext_lazy("Case title"), TEXT, 30, lambda r: r.case.title),
-    (gettext_lazy("Source"), TEXT, 12, lambda r: r.case.get_source_display()),
+    (gettext_lazy("Source"), TEXT, 12, lambda r: label(r.case, "source")),
     (gettext_lazy("Date registered"), DATE, 11, lambda r: r.date("registered")),
     (gettext_lazy("Subjects"), TEXT, 30, lambda r: "；".join(r.subjects)),
     (gettext_lazy("Violation types"), TEXT, 22, lambda r: "、".join(r.violations)),

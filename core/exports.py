@@ -153,8 +153,8 @@ def xlsx_file(*, title: str, subtitle: str, columns, rows, sheet: str = "", tota
         row_index += 1
         for i, (value, column) in enumerate(zip(row, columns, strict=True)):
             if value is None or value == "":
-                worksheet.write_blank(row_index, i, None, cell[column.kind])
-            elif column.kind in (DATE, DATETIME):
+                continue  # an empty cell is left unwritten (100,000 rows: every cell counts)
+            if column.kind in (DATE, DATETIME):
                 worksheet.write_datetime(row_index, i, _local(value), cell[column.kind])
             elif column.kind in (INTEGER, MONEY):
                 if column.total:
