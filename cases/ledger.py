@@ -13,18 +13,20 @@ violation types, extensions and step deadlines (prefetched once each).
 """
 
 import functools
+import heapq
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Sum, TextField, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from cases.models import Case, Extension, Referral, Subject
-from cases.selectors import visible_cases_q, visible_referrals_q
+from cases.selectors import cases_without_visible_referral_q, visible_referrals_q
 from workflow.models import CaseTask
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
@@ -161,7 +163,10 @@ _ZERO = Value(0, output_field=IntegerField())
 SORTS = {
     "registered": (F("case__registered_at"), F("registered_at")),
     "number": (F("case__number"), F("number")),
-    "amount": (F("case__suspected_amount"), F("suspected_amount")),
+    "amount": (
+        Coalesce("case__suspected_amount", Value(Decimal("0"))),
+        Coalesce("suspected_amount", Value(Decimal("0"))),
+    ),
     "sent": (Coalesce("sent_at", "case__registered_at"), F("registered_at")),
     "status": (F("status"), F("status")),
 }
@@ -255,8 +260,7 @@ def in_house_cases(user, filters, now):
     case_field = DATE_BASES.get(filters.basis, DATE_BASES["registered"])[0]
     if (start or end) and case_field is None:
         return None  # a referral step's date: an in-house case has none
-    visible_referrals = Referral.objects.filter(visible_referrals_q(user), case=OuterRef("pk"))
-    cases = Case.objects.filter(visible_cases_q(user)).exclude(Exists(visible_referrals))
+    cases = Case.objects.filter(cases_without_visible_referral_q(user))
     cases = cases.filter(_case_filters(filters))
     if start or end:
         cases = cases.filter(_period(case_field, start, end))
@@ -273,8 +277,15 @@ def in_house_cases(user, filters, now):
 
 class Ledger:
     """The rows matching a user's filters, kept in the database: `len()` counts them, slicing
-    gives LedgerRow pages in the order asked (one ordered union of referral and in-house
-    keys), `totals()` sums the money columns, `chunks()` walks every row for an export."""
+    gives LedgerRow pages in the order asked, `totals()` sums the money columns, `chunks()`
+    walks every row for an export.
+
+    The referral rows and the in-house rows are two queries of the same key columns (sort
+    key, case, referral or 0). A page asks each for its first rows in the order asked and
+    merges them, so the database can walk an index and stop (an ordered union could not);
+    the count and the sums are one aggregate per part."""
+
+    KEYS = ("k_sort", "k_case", "k_referral")
 
     def __init__(self, user, filters: LedgerFilters, *, now=None):
         self.filters = filters
@@ -284,42 +295,73 @@ class Ledger:
         key = filters.sort.lstrip("-")
         self.descending = filters.sort.startswith("-") or key not in SORTS
         self.sort = SORTS.get(key, SORTS["registered"])
-        self._count = None
+        self._summary = None
 
-    def keys(self):
-        """(sort key, case id, referral id or 0) of every row, ordered."""
+    def _parts(self):
+        """Each part's keys, ordered as asked."""
+        sign = "-" if self.descending else ""
+        order = [f"{sign}{name}" for name in self.KEYS]
         parts = []
         if self.referrals is not None:
             parts.append(
                 self.referrals.annotate(
                     k_sort=self.sort[0], k_case=F("case_id"), k_referral=F("pk")
                 )
-                .values_list("k_sort", "k_case", "k_referral")
-                .order_by()
+                .values_list(*self.KEYS)
+                .order_by(*order)
             )
         if self.cases is not None:
             parts.append(
                 self.cases.annotate(k_sort=self.sort[1], k_case=F("pk"), k_referral=_ZERO)
-                .values_list("k_sort", "k_case", "k_referral")
-                .order_by()
+                .values_list(*self.KEYS)
+                .order_by(*order)
             )
-        if not parts:
-            return Case.objects.none().values_list("pk", "pk", "pk")
-        keys = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        sign = "-" if self.descending else ""
-        return keys.order_by(*(f"{sign}{name}" for name in ("k_sort", "k_case", "k_referral")))
+        return parts
+
+    def keys(self, stop=None) -> list:
+        """(sort key, case id, referral id or 0) of the first `stop` rows (all when None), in
+        order: the parts' first rows merged."""
+        parts = [list(part[:stop] if stop is not None else part) for part in self._parts()]
+        merged = heapq.merge(*parts, reverse=self.descending)
+        return list(itertools.islice(merged, stop))
+
+    def _summarise(self) -> dict:
+        if self._summary is None:
+            zero = Decimal("0")
+            summary = {"count": 0, "suspected": zero, "recovered": zero, "fines": zero}
+            for part, amounts in (
+                (self.referrals, ("case__suspected_amount", "recovered", "fines")),
+                (self.cases, ("suspected_amount", "recovered_total", "fines_total")),
+            ):
+                if part is None:
+                    continue
+                got = part.order_by().aggregate(
+                    count=Count("pk"),
+                    suspected=Sum(amounts[0]),
+                    recovered=Sum(amounts[1]),
+                    fines=Sum(amounts[2]),
+                )
+                for name in summary:
+                    summary[name] += got[name] or 0
+            self._summary = summary
+        return self._summary
 
     def count(self) -> int:
-        if self._count is None:
-            self._count = self.keys().count()
-        return self._count
+        return self._summarise()["count"]
 
     __len__ = count
 
+    def totals(self) -> dict:
+        """The money columns summed over every matching row (as on screen: a case's suspected
+        amount once per row), in Decimal yuan."""
+        summary = self._summarise()
+        return {name: Decimal(summary[name]) for name in ("suspected", "recovered", "fines")}
+
     def __getitem__(self, index):
-        if isinstance(index, slice):
-            return self.rows(list(self.keys()[index]))
-        return self.rows(list(self.keys()[index : index + 1]))[0]
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        return self.rows(self.keys(stop)[start:])
 
     def rows(self, keys) -> list[LedgerRow]:
         """LedgerRows for (sort, case id, referral id) keys, in their order (two queries)."""
@@ -338,32 +380,9 @@ class Ledger:
             for k in keys
         ]
 
-    def totals(self) -> dict:
-        """The money columns summed over every matching row (as on screen: a case's suspected
-        amount once per row), in Decimal yuan."""
-        zero = Decimal("0")
-        sums = {"suspected": zero, "recovered": zero, "fines": zero}
-        if self.referrals is not None:
-            got = self.referrals.aggregate(
-                suspected=Sum("case__suspected_amount"),
-                recovered=Sum("recovered"),
-                fines=Sum("fines"),
-            )
-            for name in sums:
-                sums[name] += got[name] or zero
-        if self.cases is not None:
-            got = self.cases.aggregate(
-                suspected=Sum("suspected_amount"),
-                recovered=Sum("recovered_total"),
-                fines=Sum("fines_total"),
-            )
-            for name in sums:
-                sums[name] += got[name] or zero
-        return sums
-
     def chunks(self, size=2000, *, full_id_numbers=False):
         """Every row, filled, `size` at a time (an export: memory stays that of a chunk)."""
-        keys = list(self.keys())
+        keys = self.keys()
         for start in range(0, len(keys), size):
             yield fill(
                 self.rows(keys[start : start + size]), full_id_numbers=full_id_numbers, now=self.now

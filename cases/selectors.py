@@ -45,15 +45,20 @@ def referral_awaits_handover(referral_id: int) -> bool:
 
 
 def visible_referrals_q(user) -> Q:
-    """Referrals a user may see: their agency sent, received or was copied on it."""
+    """Referrals a user may see: their agency sent, received or was copied on it.
+
+    Written without joins (the case's agency and the receiver's kind as subqueries), so the
+    database can answer "sent, received or copied" from the referral's own indexes."""
     if can(user, Ability.READ_ALL_CASES):
         return Q()
     agency_id = user.agency_id
+    own_cases = Case.objects.filter(agency_id=agency_id).values("pk")
     party = Q(from_agency_id=agency_id) | Q(to_agency_id=agency_id) | Q(copy_to_id=agency_id)
-    party |= Q(case__agency_id=agency_id)
-    compartment = Q(to_agency__kind=Agency.Kind.DISCIPLINE) & ~Q(to_agency_id=agency_id)
+    party |= Q(case_id__in=own_cases)
+    discipline = Agency.objects.filter(kind=Agency.Kind.DISCIPLINE).values("pk")
+    compartment = Q(to_agency_id__in=discipline) & ~Q(to_agency_id=agency_id)
     if can(user, Ability.APPROVE_CASE):
-        compartment &= ~Q(case__agency_id=agency_id)  # the originating agency's leader sees it
+        compartment &= ~Q(case_id__in=own_cases)  # the originating agency's leader sees it
     return party & ~compartment
 
 
@@ -65,6 +70,20 @@ def visible_cases_q(user) -> Q:
         return Q(pk__in=[])
     referrals = Referral.objects.filter(visible_referrals_q(user), case=OuterRef("pk"))
     return Q(agency_id=user.agency_id) | Q(Exists(referrals))
+
+
+def cases_without_visible_referral_q(user) -> Q:
+    """Cases a user sees through none of their referrals (the ledger's in-house rows): the
+    visible cases less those with a visible referral — which leaves the user's own agency's
+    cases (every case for a user who reads all) none of whose referrals the user sees."""
+    referrals = Referral.objects.filter(visible_referrals_q(user), case=OuterRef("pk"))
+    if can(user, Ability.READ_ALL_CASES):
+        own = Q()
+    elif user.agency_id is None:
+        return Q(pk__in=[])
+    else:
+        own = Q(agency_id=user.agency_id)
+    return own & ~Q(Exists(referrals))
 
 
 CASE_ORDER = {
