@@ -164,7 +164,12 @@ class MonitorRule(models.Model):
 
 
 class Alert(models.Model):
-    """One 应移未移 alert: a case one rule flagged, and its supervision by the recipient."""
+    """One 应移未移 alert: a case one rule flagged, and its supervision by the recipient.
+
+    Who did what and when is an `AlertStep` row per action (the services write them); the
+    alert holds where it stands, who must act next (`due_at` for the case's agency) and, once
+    the leader referred the case to 公安, the follow-up case and its criminal referral.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -174,6 +179,12 @@ class Alert(models.Model):
         REFERRED = "referred", _("Referred to public security")
         ANSWERED = "answered", _("Recommendation answered with reasons")
         CLOSED = "closed", _("Closed")
+
+    class Escalation(models.IntegerChoices):
+        NONE = 0, _("On time")
+        OVERDUE = 1, _("Overdue: urged (催办)")
+        LEADER = 2, _("Overdue: agency leader urged")
+        RECIPIENT = 3, _("Overdue: reported to the supervising agency")
 
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="alerts"
@@ -191,43 +202,14 @@ class Alert(models.Model):
     status = models.CharField(
         _("status"), max_length=30, choices=Status.choices, default=Status.OPEN
     )
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
     created_at = models.DateTimeField(_("raised at"))
-    requested_at = models.DateTimeField(_("explanation requested at"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("explanation requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    escalation = models.PositiveSmallIntegerField(
+        _("escalation"), choices=Escalation.choices, default=Escalation.NONE
     )
-    request_note = models.TextField(_("what must be explained"), blank=True)
-    explanation = models.TextField(_("explanation"), blank=True)
-    explained_at = models.DateTimeField(_("explained at"), null=True, blank=True)
-    explained_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("explained by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recommendation = models.TextField(_("recommendation (建议移送)"), blank=True)
-    recommended_at = models.DateTimeField(_("recommended at"), null=True, blank=True)
-    recommended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recommended by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    answer = models.TextField(_("leader's answer"), blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
+    follow_up_case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("follow-up case"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -241,17 +223,6 @@ class Alert(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    closing_reasons = models.TextField(_("reasons for closing"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    last_urged_at = models.DateTimeField(_("last urged at"), null=True, blank=True)
     history = HistoricalRecords()
 
     # who must act in each state: the recipient (检察院/纪委监委) or the case's agency
@@ -277,3 +248,48 @@ class Alert(models.Model):
         return bool(
             self.due_at and self.status in self.AWAITING_AGENCY and self.due_at < timezone.now()
         )
+
+
+class AlertStep(models.Model):
+    """One action on an alert (the alert's history as the parties read it): the stage, who
+    acted for which agency, when, and what they wrote. Written by monitor/services.py only."""
+
+    class Stage(models.TextChoices):
+        RAISED = "raised", _("Raised by the daily run")
+        REQUESTED = "requested", _("Explanation requested (要求说明理由)")
+        EXPLAINED = "explained", _("Explained")
+        RECOMMENDED = "recommended", _("Referral recommended (建议移送)")
+        REFERRED = "referred", _("Referred to public security")
+        ANSWERED = "answered", _("Answered with reasons")
+        CLOSED = "closed", _("Closed")
+        URGED = "urged", _("Urged (催办)")
+
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="steps")
+    stage = models.CharField(_("step"), max_length=20, choices=Stage.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    text = models.TextField(_("text"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("alert step")
+        verbose_name_plural = _("alert steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.alert_id} {self.stage}"

@@ -19,6 +19,8 @@ from cases.models import Case, Referral, Subject, ViolationType
 from monitor.models import FraudThreshold, MonitorRule
 
 K = MonitorRule.Kind
+# what a rule's parameters may name: violation type codes, subject kinds
+RULE_PARAMETERS = ("violation_types", "subject_kinds")
 
 
 @dataclass(frozen=True)

@@ -65,9 +65,23 @@ RULES = [
     ),
 ]
 
+# (code, name, length, unit, legal basis)
 DEADLINES = [
-    ("monitor_explanation", "应移未移预警：说明不移送理由", 7, "calendar_days"),
-    ("monitor_recommendation", "应移未移预警：对建议移送作出答复", 7, "calendar_days"),
+    (
+        "monitor_explanation",
+        "应移未移预警：说明不移送理由",
+        7,
+        "working_days",
+        "《人民检察院办理行政执法机关移送涉嫌犯罪案件的规定》；本平台工作规则：7个工作日内书面说明",
+    ),
+    (
+        "monitor_recommendation",
+        "应移未移预警：对建议移送作出决定",
+        3,
+        "calendar_days",
+        "《行政执法机关移送涉嫌犯罪案件的规定》（国务院令第310号，730号修订）第十四条："
+        "接到检察机关建议移送后3日内移送公安机关或书面说明理由",
+    ),
 ]
 
 
@@ -85,15 +99,10 @@ def seed(apps, schema_editor):
             },
         )
     DeadlineRule = apps.get_model("workflow", "DeadlineRule")
-    for code, name, length, unit in DEADLINES:
+    for code, name, length, unit, basis in DEADLINES:
         DeadlineRule.objects.get_or_create(
             code=code,
-            defaults={
-                "name": name,
-                "length": length,
-                "unit": unit,
-                "legal_basis": "本平台工作规则（检察机关要求说明不移送理由）",
-            },
+            defaults={"name": name, "length": length, "unit": unit, "legal_basis": basis[:300]},
         )
     Region = apps.get_model("agencies", "Region")
     jilin, _created = Region.objects.get_or_create(
