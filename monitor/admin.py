@@ -46,6 +46,9 @@ class FraudThresholdAdmin(SimpleHistoryAdmin):
         (_("Where the figures come from"), {"fields": ("legal_basis", "source_note")}),
     )
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a period ends (effective until); the alerts raised under it stay explained
+
 
 class MonitorRuleForm(forms.ModelForm):
     class Meta:
