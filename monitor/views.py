@@ -98,6 +98,7 @@ def _alert_page(request, alert, *, bound=None, status=200, refusal=None):
             "summary": access.case_summary(user, alert),
             "steps": alert.steps.select_related("actor", "agency"),
             "forms": forms,
+            "may_act": bool(forms),
             "is_case_agency": access.is_case_agency(user, alert),
             "target": access.referral_target(alert),
             "refusal": refusal,
