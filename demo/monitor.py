@@ -69,8 +69,17 @@ def monitor_story(t):
     _request(overdue)
     _request(explained)
     _request(closed)
-    _recommend(referred)
     _recommend(answered)
+
+    yield t.at(t.working_days_ago(11), 16)
+    _step(
+        answered,
+        S.REFERRAL_RECOMMENDED,
+        services.alert_answer,
+        user=_user("yb_leader"),
+        text="经局长办公会研究，涉案金额中符合诈骗罪构成的部分未达到立案追诉标准，已依法给予行政"
+        "处罚并追回基金，不予移送。",
+    )
 
     yield t.at(t.working_days_ago(10), 15)
     _step(
@@ -88,29 +97,8 @@ def monitor_story(t):
         user=_user("yb_officer2"),
         text="经核实，涉案金额系医院计费系统错误所致，已全额退回，不具有非法占有目的。",
     )
-    referred.refresh_from_db()
-    if referred.status == S.REFERRAL_RECOMMENDED:
-        services.alert_refer(
-            alert=referred,
-            user=_user("yb_leader"),
-            summary="根据省人民检察院建议移送意见，该案涉嫌诈骗罪，现移送你厅依法审查。",
-            team=list(referred.case.team.all()),
-        )
-    _step(
-        answered,
-        S.REFERRAL_RECOMMENDED,
-        services.alert_answer,
-        user=_user("yb_leader"),
-        text="经局长办公会研究，涉案金额中符合诈骗罪构成的部分未达到立案追诉标准，已依法给予行政"
-        "处罚并追回基金，不予移送。",
-    )
 
     yield t.at(t.working_days_ago(9), 9, 30)
-    referred.refresh_from_db()
-    if referred.referral_id and referred.referral.status == Referral.Status.SENT:
-        from demo.steps import sign
-
-        sign(referred.follow_up_case, referred.referral)
     _step(
         closed,
         S.EXPLAINED,
@@ -119,8 +107,29 @@ def monitor_story(t):
         text="说明理由成立，结束监督。",
     )
 
+    # recent, so that the follow-up referral's own deadlines have not run out by today
+    yield t.at(t.working_days_ago(3), 10)
+    _recommend(referred)
+
     yield t.at(t.working_days_ago(2), 11)
     _recommend(recommended)
 
+    yield t.at(t.working_days_ago(2), 15)
+    referred.refresh_from_db()
+    if referred.status == S.REFERRAL_RECOMMENDED:
+        services.alert_refer(
+            alert=referred,
+            user=_user("yb_leader"),
+            summary="根据省人民检察院建议移送意见，该案涉嫌诈骗罪，现移送你厅依法审查。",
+            team=list(referred.case.team.all()),
+        )
+
     yield t.at(t.working_days_ago(1), 7, 30)
     services.monitor_run()  # the next daily run urges the overdue explanation (催办)
+
+    yield t.at(t.working_days_ago(1), 9, 30)
+    referred.refresh_from_db()
+    if referred.referral_id and referred.referral.status == Referral.Status.SENT:
+        from demo.steps import sign
+
+        sign(referred.follow_up_case, referred.referral)
