@@ -36,6 +36,16 @@ LABELS = {
     "case.meeting_resolution_report": _("Report on a joint-meeting resolution"),
     "case.meeting_resolution_done": _("Joint-meeting resolution verified done"),
     "case.meeting_resolution_reopened": _("Joint-meeting resolution sent back"),
+    # the referral monitor (应移未移预警)
+    "monitor.alert_raised": _("Referral-monitor alert raised"),
+    "monitor.summary_read": _("Case summary read for supervision"),
+    "monitor.explanation_requested": _("Explanation requested (要求说明理由)"),
+    "monitor.explained": _("Reasons for not referring given"),
+    "monitor.referral_recommended": _("Referral recommended (建议移送)"),
+    "monitor.answered": _("Recommendation answered with reasons"),
+    "monitor.referred": _("Referred to public security on the recommendation"),
+    "monitor.closed": _("Referral-monitor alert closed"),
+    "monitor.urged": _("Overdue answer urged (催办)"),
     # referrals
     "referral.sent": _("Referral sent"),
     "referral.sign": _("Referral signed for"),
@@ -143,6 +153,7 @@ LABELS = {
     f"meetings{READ_SUFFIX}": _("Auditor read meeting material"),
     f"document{READ_SUFFIX}": _("Auditor read a document"),
     f"audit{READ_SUFFIX}": _("Auditor read the audit log"),
+    f"monitor{READ_SUFFIX}": _("Auditor read referral-monitor alerts"),
 }
 
 

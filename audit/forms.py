@@ -10,6 +10,7 @@ ACTION_FAMILIES = [
     ("auth", _("Sign-in and sign-out")),
     ("case", _("Cases")),
     ("referral", _("Referrals")),
+    ("monitor", _("Referral monitor (应移未移)")),
     ("task", _("Deadlines and escalation")),
     ("meetings", _("Joint meetings")),
     ("document", _("Official documents")),

@@ -22,6 +22,12 @@ from agencies.access import Ability, can
 
 # Labels of the keys the code base writes into an event's data (grep "data=" outside tests).
 LABELS = {
+    # the referral monitor (monitor/services.py)
+    "alert": gettext_lazy("Referral-monitor alert"),
+    "monitor_rule": gettext_lazy("Monitor rule"),
+    "text": gettext_lazy("Text"),
+    "follow_up_case": gettext_lazy("Follow-up case"),
+    "follow_up_of": gettext_lazy("Follow-up of case"),
     "username": gettext_lazy("User name"),
     "ip": gettext_lazy("IP address"),
     "records": gettext_lazy("Records"),
@@ -168,11 +174,15 @@ REFERENCES = {
     "reported_by": "agencies.user",
     "documents": "documents.issueddocument",
     "dispatch": "documents.dispatch",
+    "alert": "monitor.alert",
+    "follow_up_case": "cases.case",
+    "follow_up_of": "cases.case",
 }
 
 # How each kind of object is reached: (url name, the attribute holding the page's pk).
 OBJECT_PAGES = {
     "cases.case": ("cases:detail", "pk"),
+    "monitor.alert": ("monitor:alert", "pk"),
     "cases.referral": ("cases:detail", "case_id"),
     "cases.evidence": ("cases:detail", "case_id"),
     "cases.extension": ("cases:detail", "referral__case_id"),

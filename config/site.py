@@ -17,6 +17,7 @@ from config import views
 from documents import views as document_views
 from meetings import body_pages as meeting_body_views
 from meetings import views as meeting_views
+from monitor import views as monitor_views
 from notifications import urls as notification_urls
 
 
@@ -188,6 +189,26 @@ class MeetingsApp(XietongApplication):
     change_path = path("body/changes/<id:pk>/", meeting_body_views.change_detail, name="change")
 
 
+class MonitorApp(XietongApplication):
+    title = _("Referral monitor (应移未移)")
+    icon = "radar"
+    app_name = "monitor"
+    ability = Ability.VIEW_DIRECTORY
+    description = _(
+        "Closed cases that reached the criminal threshold without a referral (以罚代刑预警): "
+        "explanations, recommendations to refer, answers."
+    )
+    menu_links = (
+        (_("Alerts"), "index", "radar"),
+        (_("Thresholds and rules"), "rules", "rule"),
+    )
+
+    index_path = path("", monitor_views.alert_list, name="index")
+    alert_path = path("<id:pk>/", monitor_views.alert_detail, name="alert")
+    act_path = path("<id:pk>/<slug:action>/", monitor_views.alert_act, name="act")
+    rules_path = path("rules/", monitor_views.rules_page, name="rules")
+
+
 class XietongSite(Site):
     title = _("Medical Insurance Fund Supervision Collaboration Platform")
     icon = "hub"
@@ -212,4 +233,13 @@ class XietongSite(Site):
         return [app for app in self.menu_items() if app.has_view_permission(user)]
 
 
-site = XietongSite(viewsets=[CasesApp(), MeetingsApp(), DocumentsApp(), DirectoryApp(), AuditApp()])
+site = XietongSite(
+    viewsets=[
+        CasesApp(),
+        MeetingsApp(),
+        DocumentsApp(),
+        MonitorApp(),
+        DirectoryApp(),
+        AuditApp(),
+    ]
+)

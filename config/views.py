@@ -19,6 +19,7 @@ def home(request):
     from cases import selectors as cases
     from cases.access import can_supervise
     from meetings.selectors import meeting_todos
+    from monitor.selectors import awaiting as alerts_awaiting
     from workflow.flows import CaseFlow
 
     site = request.resolver_match.site
@@ -27,6 +28,7 @@ def home(request):
     mine = cases.inbox(user=user, scope="mine")
     leader = can(user, Ability.APPROVE_CASE)
     office = can_supervise(user)
+    alerts = alerts_awaiting(user)
     return render(
         request,
         "xietong/home.html",
@@ -46,6 +48,8 @@ def home(request):
             "extensions": list(cases.pending_extensions(user=user)[:URGENT]) if leader else [],
             "supervised": cases.supervised_tasks().count() if office else None,
             "meeting_todos": meeting_todos(user),
+            "alert_count": alerts.count(),
+            "alert_todos": list(alerts[:URGENT]),
             "applications": site.applications_for(user),
             "is_system_admin": is_system_admin(user),
             "has_abilities": bool(abilities_of(user)),

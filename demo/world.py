@@ -13,6 +13,7 @@ from demo.documents import seed_documents
 from demo.history import history_stories
 from demo.joint_body import propose_personnel_change, seed_joint_body
 from demo.meeting_rounds import meeting_history_stories, meeting_stories, meetings_to_build
+from demo.monitor import monitor_story
 from demo.notifications import reading_story, seed_notifications
 from demo.timeline import Timeline
 
@@ -43,6 +44,7 @@ def _seed() -> dict:
     if meetings_to_build():
         stories += [*meeting_history_stories(t), *meeting_stories(t), _work_reports(t, since)]
     stories.append(_personnel_change(t))
+    stories.append(monitor_story(t))
     stories.append(reading_story(t, since))
     for story in stories:
         t.add(story)

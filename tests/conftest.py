@@ -42,6 +42,7 @@ def ensure_reference_data() -> None:
         "workflow.migrations.0004_more_deadlines",
         "workflow.migrations.0009_closing_approval_deadline",
         "cases.migrations.0002_violation_catalogue",
+        "monitor.migrations.0002_jilin_thresholds_rules_and_deadlines",
     ):
         importlib.import_module(module).seed(apps, None)
 

@@ -863,6 +863,33 @@ def read_audit_event():
     return Read(reverse("audit:event", args=[event.seq]), f"audit{READ}", event)
 
 
+def _alert(status="open"):
+    from monitor.models import Alert
+
+    return (
+        Alert.objects.filter(status=status, to_agency__short_name="省检察院")
+        .select_related("case", "to_agency")
+        .order_by("pk")
+        .first()
+    )
+
+
+def post_alert_close():
+    alert = _alert()
+    return Post(
+        user="jcy_liaison",
+        url=reverse("monitor:act", args=[alert.pk, "close"]),
+        page=reverse("monitor:alert", args=[alert.pk]),
+        expect="monitor.closed",
+        fill={"close-text": "经审查，处理适当，结束监督。"},
+    )
+
+
+def read_alert():
+    alert = _alert()
+    return Read(reverse("monitor:alert", args=[alert.pk]), f"monitor{READ}", alert.case)
+
+
 def url(name, *args):
     return lambda: reverse(name, args=[a() if callable(a) else a for a in args])
 
@@ -924,6 +951,15 @@ TABLE: dict[str, Entry] = {
         post_extension_request, Refused(url("cases:extend", first_pk(Referral.objects.all)))
     ),
     "cases:extension": Entry(post_extension_decide, read_extension),
+    # the referral monitor (应移未移)
+    "monitor:index": Entry(
+        GetOnly(url("monitor:index")), read_list("monitor:index", "monitor", status="open")
+    ),
+    "monitor:alert": Entry(GetOnly(url("monitor:alert", lambda: _alert().pk)), read_alert),
+    "monitor:act": Entry(post_alert_close, Exempt("POST only; the auditor is refused each step")),
+    "monitor:rules": Entry(
+        GetOnly(url("monitor:rules")), Exempt("the thresholds and rules: law, not case material")
+    ),
     # meetings
     "meetings:index": Entry(
         GetOnly(url("meetings:index")), read_list("meetings:index", "meetings", status="notified")
@@ -1091,6 +1127,8 @@ ADMIN_WRITES = {
     "documents.dispatchreview": set(),
     "agencies.signinattempt": set(),  # unlocked only by its audited actions (below)
     "workflow.holidayyear": set(),  # written only by manage.py load_holidays
+    "monitor.fraudthreshold": {"add", "change"},  # a period is closed, never deleted
+    "monitor.monitorrule": {"add", "change"},  # switched off, never deleted: alerts cite it
 }
 
 # Admin actions, model by model, and the audit event each writes for every row it touches. The
@@ -1157,6 +1195,8 @@ ADMIN_OBJECTS: dict[str, Callable] = {  # an existing row to change
     "documents.dispatchreview": lambda: DispatchReview.objects.order_by("pk").first(),
     "agencies.signinattempt": _failed_signin,
     "workflow.holidayyear": _holiday_year,
+    "monitor.fraudthreshold": lambda: _threshold().objects.order_by("pk").first(),
+    "monitor.monitorrule": lambda: _rule().objects.order_by("pk").first(),
 }
 
 ADMIN_FRESH: dict[str, Callable] = {  # a row nothing depends on, to delete
@@ -1168,6 +1208,34 @@ ADMIN_FRESH: dict[str, Callable] = {  # a row nothing depends on, to delete
     "agencies.user": lambda: UserFactory(username="to_delete", agency=None),
     "workflow.calendarday": ADMIN_OBJECTS["workflow.calendarday"],
 }
+
+
+def _threshold():
+    from monitor.models import FraudThreshold
+
+    return FraudThreshold
+
+
+def _rule():
+    from monitor.models import MonitorRule
+
+    return MonitorRule
+
+
+def _new_threshold() -> dict:
+    province, _created = Region.objects.get_or_create(
+        code="230000", defaults={"name": "黑龙江省", "level": "province"}
+    )
+    return {
+        "province": str(province.pk),
+        "effective_from": "2020-01-01",
+        "large": "5000",
+        "huge": "50000",
+        "especially_huge": "500000",
+        "legal_basis": "法释〔2011〕7号第一条",
+        "source_note": "测试：省高级人民法院、省人民检察院通知",
+    }
+
 
 ADMIN_NEW: dict[str, Callable[[], dict]] = {  # what the add form is filled with
     "auth.group": lambda: {"name": "新建测试组"},
@@ -1186,6 +1254,16 @@ ADMIN_NEW: dict[str, Callable[[], dict]] = {  # what the add form is filled with
         "email": "new_person@example.org",
         "password1": "Correct-Horse-77",
         "password2": "Correct-Horse-77",
+    },
+    "monitor.fraudthreshold": _new_threshold,
+    "monitor.monitorrule": lambda: {
+        "code": "fraud_pharmacy_cashing",
+        "name": "药店套现但未移送公安",
+        "kind": "fraud_violation",
+        "target": "procuratorate",
+        "parameters": '{"violation_types": ["pharmacy_cashing"]}',
+        "active": "on",
+        "description": "测试规则",
     },
     "workflow.calendarday": lambda: {
         "date": str(timezone.localdate() + timedelta(days=401)),

@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from cases.models import Case, Evidence, Extension, Referral
 from documents.models import Dispatch, IssuedDocument
 from meetings.models import Meeting, MeetingFile, PersonnelChange, Resolution, Topic
+from monitor.models import Alert
 
 HUGE = "99999999999999999999999"
 NASTY = "<script>alert(1)</script>\x00' OR '1'='1\r\nBcc: x@example.com"
@@ -124,6 +125,7 @@ def real_ids() -> dict[str, list[str]]:
         "directory/<int:pk>/": first(Agency.objects),
         "audit/<int:seq>/": first(AuditEvent.objects, "seq"),
         "audit/cases/<int:pk>/record.pdf": first(Case.objects),
+        "monitor/<int:pk>/": first(Alert.objects),
     }
 
 
@@ -144,6 +146,7 @@ def urls_for(route: str, ids: dict) -> list[str]:
             topic = Topic.objects.filter(meeting_id=value).values_list("pk", flat=True).first()
         url = url.replace("<int:topic_pk>", str(topic or HUGE))
         url = url.replace("<slug:code>", "notice").replace("<slug:kind>", "xlsx")
+        url = url.replace("<slug:action>", "close")
         urls.append("/" + url)
     return urls
 

@@ -31,6 +31,7 @@ ACTION_PATHS = (
     "/cases/new/",
     "/meetings/new/",
     "/documents/new/",
+    "/monitor/",  # an alert in the to-do: its page must offer the person a step
 )
 ACTION_SUFFIXES = (
     "/topics/new/",

@@ -217,3 +217,26 @@ def test_people_have_read_what_they_dealt_with_and_the_last_week_waits(demo):
     # each reading is audited at the time it was read (the log is in date order, above)
     read = AuditEvent.objects.filter(action="notifications.read")
     assert read.count() >= Notification.objects.filter(read_at__isnull=False).count() - done.count()
+
+
+def test_monitor_alerts_are_in_several_states(demo):
+    """The 应移未移 monitor ran a few weeks ago: its alerts are in at least five states, every
+    state's history is in date order, the referred one's follow-up case is with 公安, and the
+    overdue explanation was urged after its due time."""
+    from monitor.models import Alert
+
+    states = set(Alert.objects.values_list("status", flat=True))
+    assert len(states) >= 5, states
+    for alert in Alert.objects.exclude(status="open").prefetch_related("steps"):
+        moments = [step.at for step in alert.steps.all()]
+        assert moments == sorted(moments) and len(moments) >= 2
+        assert all(moment <= timezone.now() for moment in moments)
+    referred = Alert.objects.get(status="referred")
+    assert referred.referral.to_agency.kind == "public_security"
+    assert referred.referral.copy_to.kind == "procuratorate"
+    assert referred.follow_up_case.status == Case.Status.REFERRED
+    urged = Alert.objects.filter(escalation__gt=0)
+    assert urged.exists()
+    for alert in urged:
+        step = alert.steps.filter(stage="urged").order_by("at").first()
+        assert step.at > alert.due_at
