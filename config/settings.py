@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "meetings",
     "documents",
     "notifications",
+    "stats",
     "demo",
 ]
 

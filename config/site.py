@@ -18,6 +18,8 @@ from documents import views as document_views
 from meetings import body_pages as meeting_body_views
 from meetings import views as meeting_views
 from notifications import urls as notification_urls
+from stats import views as stats_views
+from stats.access import may_view_statistics
 
 
 class XietongApplication(Application):
@@ -188,6 +190,24 @@ class MeetingsApp(XietongApplication):
     change_path = path("body/changes/<id:pk>/", meeting_body_views.change_detail, name="change")
 
 
+class StatsApp(XietongApplication):
+    title = _("Statistics")
+    icon = "insights"
+    app_name = "stats"
+    ability = Ability.VIEW_ALL_STATISTICS  # and each unit its own: stats.access.stats_scope
+    description = _(
+        "Figures by period, agency, source, violation type, channel and outcome: referrals, "
+        "money, deadlines kept, 同比 and 环比, each drilling down to the case ledger."
+    )
+    menu_links = ((_("Statistics (统计分析)"), "index", "insights"),)
+
+    index_path = path("", stats_views.stats_page, name="index")
+    chart_path = path("chart/<slug:name>.svg", stats_views.chart, name="chart")
+
+    def has_view_permission(self, user, obj=None):
+        return may_view_statistics(user)
+
+
 class XietongSite(Site):
     title = _("Medical Insurance Fund Supervision Collaboration Platform")
     icon = "hub"
@@ -212,4 +232,6 @@ class XietongSite(Site):
         return [app for app in self.menu_items() if app.has_view_permission(user)]
 
 
-site = XietongSite(viewsets=[CasesApp(), MeetingsApp(), DocumentsApp(), DirectoryApp(), AuditApp()])
+site = XietongSite(
+    viewsets=[CasesApp(), StatsApp(), MeetingsApp(), DocumentsApp(), DirectoryApp(), AuditApp()]
+)
