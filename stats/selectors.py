@@ -126,7 +126,7 @@ def periods(start: date, end: date, kind: str) -> list[date]:
 
 def period_label(start: date, kind: str) -> str:
     if kind == PeriodKind.YEAR:
-        return _("%(year)s") % {"year": start.year} + _(" (year)")
+        return _("Year %(year)s") % {"year": start.year}
     if kind == PeriodKind.QUARTER:
         return _("Q%(quarter)s %(year)s") % {
             "quarter": (start.month - 1) // 3 + 1,
@@ -950,13 +950,13 @@ def _step_title(node) -> str:
     return str(getattr(node, "task_title", None) or _step_name(node))
 
 
-def percentile(values: list, share: float) -> float | None:
-    """The nearest-rank percentile: the smallest value with at least `share` of the values
-    at or below it."""
+def percentile(values: list, fraction: float) -> float | None:
+    """The nearest-rank percentile: the smallest value with at least `fraction` of the
+    values at or below it."""
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
+    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
 
 def steps(scope, filters: StatsFilters, *, now=None) -> Table:
