@@ -98,7 +98,7 @@ def build(name: str, table) -> pygal.graph.graph.Graph:
     if kind == RATE:
         extra["range"] = (0, 100)
     if kind == MONEY:
-        extra["title"] = f"{table.title} · {_('amounts (yuan)')}"
+        extra["title"] = _("%(title)s · amounts (yuan)") % {"title": table.title}
         extra["value_formatter"] = lambda v: f"{v:,.2f}"
     chart = chart_class(_config(**extra))
     chart.x_labels = [r.label for r in table.rows]
