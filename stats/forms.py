@@ -14,7 +14,7 @@ MAX_PERIODS = {PeriodKind.MONTH: 60, PeriodKind.QUARTER: 40, PeriodKind.YEAR: 50
 
 
 class StatsFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("By"), required=False, choices=PeriodKind.CHOICES)
+    kind = forms.ChoiceField(label=_("Period kind"), required=False, choices=PeriodKind.CHOICES)
     date_from = RecordDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
