@@ -144,3 +144,32 @@ def test_every_number_links_to_the_ledger(client, world, book, h1):
             for column, cell in zip(found.columns, row.cells if row else [], strict=False):
                 if column.kind in ("count", "money") and cell.value is not None:
                     assert cell.url and cell.url.startswith(f"{ledger}?"), (found.key, row.label)
+
+
+@pytest.mark.parametrize(
+    "dimension", ["period", "agency", "level", "source", "violation", "channel", "outcome"]
+)
+def test_every_dimension_with_every_filter(client, world, agencies, book, h1, dimension):
+    from cases.models import ViolationType
+
+    book.deadlines_may_2025(h1)
+    fictitious = ViolationType.objects.get(code="fictitious_services").pk
+    narrowing = [
+        {"agency": agencies["省公安厅"].pk},
+        {"level": "province"},
+        {"source": "flying_inspection"},
+        {"violation": fictitious},
+        {"channel": "criminal"},
+    ]
+    for user in ("yb_convenor", "ga_liaison", "jw_liaison"):
+        for query in narrowing:
+            response = stats_page(
+                client, world[user], dimension=dimension, kind="quarter", **H1, **query
+            )
+            assert not list(response.context["messages"]), (user, query)
+            breakdown = table(response, "breakdown")
+            assert breakdown.compartment is None  # never a slice of the compartment
+            for row in breakdown.rows:  # no group holds more than the total
+                for cell, total in zip(row.cells, breakdown.total.cells, strict=True):
+                    if dimension not in ("violation", "outcome") and cell.value is not None:
+                        assert cell.value <= total.value, (user, query, row.label)
