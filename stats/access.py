@@ -132,5 +132,11 @@ def stats_scope(user) -> StatsScope | None:
     )
 
 
+def office_scope() -> StatsScope:
+    """The joint-meeting office's figures without a reader: across the units, the 纪委监委
+    compartment left out (the 情况通报 to the member units, meetings.services)."""
+    return StatsScope(user=None, across_units=True, compartment=Compartment.HIDDEN)
+
+
 def may_view_statistics(user) -> bool:
     return stats_scope(user) is not None
