@@ -27,6 +27,8 @@ class Ability(StrEnum):
     HANDLE_CASE = "handle_case"
     RECEIVE_REFERRAL = "receive_referral"
     READ_ALL_CASES = "read_all_cases"
+    # statistics (统计分析): aggregate figures across the member units, never case material
+    VIEW_ALL_STATISTICS = "view_all_statistics"
     # joint meetings (联席会议)
     SUBMIT_TOPIC = "submit_topic"
     RSVP_MEETING = "rsvp_meeting"
@@ -90,6 +92,7 @@ ROLE_ABILITIES: dict[Role, frozenset[Ability]] = {
             A.ISSUE_DOCUMENTS,
             A.CHECK_DOCUMENTS,
             A.PREVIEW_DOCUMENTS,
+            A.VIEW_ALL_STATISTICS,
         }
     ),
     Role.CONVENOR: frozenset(
@@ -99,11 +102,18 @@ ROLE_ABILITIES: dict[Role, frozenset[Ability]] = {
             A.APPROVE_MINUTES,
             A.CHAIR_MEETING,
             A.SIGN_JOINT_DOCUMENTS,
+            A.VIEW_ALL_STATISTICS,
         }
     ),
     Role.DEPUTY_CONVENOR: frozenset({A.VIEW_DIRECTORY, A.CHAIR_MEETING}),
     Role.AUDITOR: frozenset(
-        {A.VIEW_DIRECTORY, A.VIEW_PERSONNEL_HISTORY, A.READ_ALL_CASES, A.READ_AUDIT_LOG}
+        {
+            A.VIEW_DIRECTORY,
+            A.VIEW_PERSONNEL_HISTORY,
+            A.READ_ALL_CASES,
+            A.READ_AUDIT_LOG,
+            A.VIEW_ALL_STATISTICS,
+        }
     ),
 }
 

@@ -605,6 +605,16 @@ class LedgerFilterForm(forms.Form):
     agency = IdChoiceField(
         label=_("Agency"), required=False, queryset=Agency.objects.all(), empty_label=_("All")
     )
+    party = forms.ChoiceField(
+        label=_("The agency as"),
+        required=False,
+        choices=[
+            ("", _("Any party")),
+            ("registered", _("Registering unit")),
+            ("sender", _("Referring unit")),
+            ("receiver", _("Receiving unit")),
+        ],
+    )
     level = forms.ChoiceField(
         label=_("Level"), required=False, choices=[("", _("All"))] + list(Region.Level.choices)
     )
@@ -651,6 +661,16 @@ class LedgerFilterForm(forms.Form):
         decimal_places=2,
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    stage = forms.ChoiceField(
+        label=_("Referrals that reached"),
+        required=False,
+        choices=[
+            ("", _("Any step")),
+            ("signed", _("Signed for")),
+            ("accepted", _("Accepted or filed")),
+            ("result", _("Result reported")),
+        ],
+    )
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
 
     def clean(self):
@@ -672,6 +692,7 @@ class LedgerFilterForm(forms.Form):
             date_to=data["date_to"],
             basis=data["basis"] or "registered",
             agency=data["agency"],
+            party=data["party"],
             level=data["level"],
             source=data["source"],
             violation=data["violation"],
@@ -679,6 +700,7 @@ class LedgerFilterForm(forms.Form):
             outcome=data["outcome"],
             status=data["status"],
             overdue=data["overdue"],
+            stage=data["stage"],
             amount_min=data["amount_min"],
             amount_max=data["amount_max"],
             query=data["q"].strip(),
@@ -690,7 +712,7 @@ class LedgerFilterForm(forms.Form):
         parts = []
         for name, bound in self.fields.items():
             value = self.cleaned_data.get(name)
-            if value in (None, "", False) or name in ("sort", "basis"):
+            if value in (None, "", False) or name in ("sort", "basis", "party"):
                 continue
             if isinstance(bound, forms.ChoiceField) and not isinstance(bound, IdChoiceField):
                 flat = {}
@@ -703,6 +725,9 @@ class LedgerFilterForm(forms.Form):
             elif isinstance(value, bool):
                 parts.append(str(bound.label))
                 continue
+            elif name == "agency" and self.cleaned_data.get("party"):
+                party = dict(self.fields["party"].choices)[self.cleaned_data["party"]]
+                value = f"{value}（{party}）"
             parts.append(f"{bound.label}：{value}")
         if self.cleaned_data.get("date_from") or self.cleaned_data.get("date_to"):
             basis = dict(self.BASES).get(self.cleaned_data.get("basis") or "registered")

@@ -38,6 +38,7 @@ class LedgerFilters:
     date_to: date | None = None
     basis: str = "registered"  # which date the period applies to: a key of DATE_BASES
     agency: object = None  # an Agency: the registering, sending or receiving unit
+    party: str = ""  # how `agency` takes part: a key of PARTIES ("" any of them)
     level: str = ""  # province / city / county: the registering agency's level
     source: str = ""
     violation: object = None  # a ViolationType
@@ -45,6 +46,7 @@ class LedgerFilters:
     outcome: str = ""  # a Referral.Outcome
     status: str = ""  # a Referral.Status or a Case.Status (in-house rows)
     overdue: bool = False
+    stage: str = ""  # a referral that reached this step: a key of STAGES
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     query: str = ""
@@ -82,6 +84,29 @@ def label(obj, field_name: str) -> str:
     code = getattr(obj, field_name)
     labels = _choice_labels(type(obj), field_name, translation.get_language() or "")
     return labels.get(code, code)
+
+
+# how the agency filter's agency takes part in a row (the statistics drill down by each)
+PARTIES = {
+    "": lambda a: Q(case__agency=a) | Q(from_agency=a) | Q(to_agency=a) | Q(copy_to=a),
+    "registered": lambda a: Q(case__agency=a),
+    "sender": lambda a: Q(from_agency=a),
+    "receiver": lambda a: Q(to_agency=a),
+}
+
+# the steps a referral may have reached (the statistics' referral funnel)
+STAGES = {
+    "signed": Q(signed_at__isnull=False),
+    "accepted": Q(filed_at__isnull=False)
+    | Q(
+        status__in=[
+            Referral.Status.ACCEPTED,
+            Referral.Status.NOTICE_TO_FILE,
+            Referral.Status.RESULT_REPORTED,
+        ]
+    ),
+    "result": Q(status=Referral.Status.RESULT_REPORTED),
+}
 
 
 @dataclass
@@ -230,10 +255,9 @@ def referral_rows(user, filters, now):
         referral_field = DATE_BASES.get(filters.basis, DATE_BASES["registered"])[1]
         referrals = referrals.filter(_period(referral_field, start, end))
     if filters.agency is not None:
-        a = filters.agency
-        referrals = referrals.filter(
-            Q(case__agency=a) | Q(from_agency=a) | Q(to_agency=a) | Q(copy_to=a)
-        )
+        referrals = referrals.filter(PARTIES.get(filters.party, PARTIES[""])(filters.agency))
+    if filters.stage in STAGES:
+        referrals = referrals.filter(STAGES[filters.stage])
     if filters.channel:
         referrals = referrals.filter(channel=filters.channel)
     if filters.status:
@@ -256,6 +280,8 @@ def in_house_cases(user, filters, now):
         return None
     if filters.outcome:
         return None  # outcomes are a receiver's (处理结果反馈)
+    if filters.stage or filters.party in ("sender", "receiver"):
+        return None  # a referral's step, a referral's side: an in-house case has none
     start, end = _bounds(filters)
     case_field = DATE_BASES.get(filters.basis, DATE_BASES["registered"])[0]
     if (start or end) and case_field is None:

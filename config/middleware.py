@@ -58,10 +58,15 @@ class PageSecurityPolicyMiddleware(CSPMiddleware):
 
     Every script and style comes from our own static files; the one inline style element
     (Turbo's progress bar) carries the request's nonce. PDFs, files and .ics downloads are
-    not pages and get no policy (a policy on a PDF can stop the browser's own viewer).
+    not pages and get no policy (a policy on a PDF can stop the browser's own viewer) — unless
+    their view sets one with django-csp's decorators (the statistics' SVG charts: an SVG opened
+    on its own is a document).
     """
 
+    OWN_POLICY = ("_csp_config", "_csp_update", "_csp_replace")
+
     def process_response(self, request, response):
-        if not response.get("Content-Type", "").startswith("text/html"):
+        own = any(hasattr(response, name) for name in self.OWN_POLICY)
+        if not own and not response.get("Content-Type", "").startswith("text/html"):
             return response
         return super().process_response(request, response)

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "documents",
     "notifications",
     "monitor",
+    "stats",
     "demo",
 ]
 

@@ -19,6 +19,8 @@ from meetings import body_pages as meeting_body_views
 from meetings import views as meeting_views
 from monitor import views as monitor_views
 from notifications import urls as notification_urls
+from stats import views as stats_views
+from stats.access import may_view_statistics
 
 
 class XietongApplication(Application):
@@ -209,6 +211,24 @@ class MonitorApp(XietongApplication):
     rules_path = path("rules/", monitor_views.rules_page, name="rules")
 
 
+class StatsApp(XietongApplication):
+    title = _("Statistics")
+    icon = "insights"
+    app_name = "stats"
+    ability = Ability.VIEW_ALL_STATISTICS  # and each unit its own: stats.access.stats_scope
+    description = _(
+        "Figures by period, agency, source, violation type, channel and outcome: referrals, "
+        "money, deadlines kept, 同比 and 环比, each drilling down to the case ledger."
+    )
+    menu_links = ((_("Statistics (统计分析)"), "index", "insights"),)
+
+    index_path = path("", stats_views.stats_page, name="index")
+    chart_path = path("chart/<slug:name>.svg", stats_views.chart, name="chart")
+
+    def has_view_permission(self, user, obj=None):
+        return may_view_statistics(user)
+
+
 class XietongSite(Site):
     title = _("Medical Insurance Fund Supervision Collaboration Platform")
     icon = "hub"
@@ -236,6 +256,7 @@ class XietongSite(Site):
 site = XietongSite(
     viewsets=[
         CasesApp(),
+        StatsApp(),
         MeetingsApp(),
         DocumentsApp(),
         MonitorApp(),

@@ -7,6 +7,8 @@ Everything here is built from text users typed; DocumentContent cleans it, and t
 escapes it, so nothing reaches the PDF as markup.
 """
 
+from decimal import Decimal
+
 from django.utils import timezone
 
 from documents.content import DocumentContent, chinese_date
@@ -177,20 +179,43 @@ def minutes_content(meeting: Meeting) -> DocumentContent:
     )
 
 
+def _year_on_year(figures: dict) -> str:
+    """与去年同期相比: the changes of the figures that had a base a year earlier."""
+    year_ago = figures.get("year_ago") or {}
+    parts = []
+    for key, what in (
+        ("registered", "登记线索"),
+        ("referrals", "移送线索"),
+        ("recovered", "追回医保基金"),
+    ):
+        base = year_ago.get("referred" if key == "referrals" else key)
+        if base:
+            change = (Decimal(figures[key]) - Decimal(base)) * 100 / Decimal(base)
+            change = change.quantize(Decimal("0.1"))
+            word = "增长" if change > 0 else "下降" if change < 0 else "持平"
+            parts.append(f"{what}{word}{abs(change)}%" if change else f"{what}持平")
+    return f"与去年同期相比，{'，'.join(parts)}。" if parts else ""
+
+
 def work_report_content(body, start, end, figures: dict) -> DocumentContent:
-    """情况通报 for the leaders and the member units."""
+    """情况通报 for the leaders and the member units, from the statistics' figures
+    (meetings.services.work_report_figures)."""
     resolutions = figures["resolutions_done"] + figures["resolutions_open"]
     lines = [
-        f"{chinese_date(start)}至{chinese_date(end)}，各成员单位共移送医保基金监管案件线索"
-        f"{figures['referrals']}件，追回医保基金{figures['recovered']}元，罚款{figures['fines']}元；"
+        f"{chinese_date(start)}至{chinese_date(end)}，各成员单位共登记医保基金监管案件线索"
+        f"{figures['registered']}件，共移送医保基金监管案件线索{figures['referrals']}件，"
+        f"追回医保基金{figures['recovered']}元，罚款{figures['fines']}元；"
         f"召开联席会议{figures['meetings']}次，形成议定事项{resolutions}项，"
         f"已办结{figures['resolutions_done']}项，正在落实{figures['resolutions_open']}项。",
-        "一、各单位接收移送案件情况",
     ]
+    compared = _year_on_year(figures)
+    if compared:
+        lines.append(compared)
+    lines.append("一、各单位接收移送案件情况")
     for row in figures["per_agency"]:
         lines.append(
             f"{row['to_agency__name']}：接收{row['sent']}件，办结{row['finished']}件，"
-            f"追回{row['recovered'] or 0}元，罚款{row['fines'] or 0}元。"
+            f"追回{row['recovered']}元，罚款{row['fines']}元。"
         )
     if not figures["per_agency"]:
         lines.append("本期无移送案件。")

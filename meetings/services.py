@@ -1086,37 +1086,52 @@ def carry_over(meeting: Meeting, user) -> int:
 
 
 def work_report_figures(start, end) -> dict:
-    """Cases referred and handled per receiving agency, money, meetings and resolutions in a
-    period (dates inclusive). Referrals to 纪委监委 are left out: that compartment reports
-    through its own channel."""
-    from django.db.models import Count, Q, Sum
-
-    from cases.models import Referral
+    """The period's figures (dates inclusive) from the statistics (stats.selectors), as the
+    joint-meeting office sees them there: across the units, without the 纪委监委 compartment
+    (it reports through its own channel). Referrals received and results reported per
+    receiving agency, money recovered and fined on the results reported in the period, the
+    same figures a year earlier (同比); meetings and resolutions."""
+    from agencies.models import Agency
     from meetings.models import Resolution
+    from stats.access import office_scope
+    from stats.selectors import StatsFilters, breakdown, comparison
 
-    referrals = Referral.objects.filter(sent_at__date__range=(start, end)).exclude(
-        to_agency__kind="discipline"
-    )
-    per_agency = list(
-        referrals.values("to_agency__name")
-        .annotate(
-            sent=Count("pk"),
-            finished=Count("pk", filter=Q(finished_at__isnull=False)),
-            recovered=Sum("recovered"),
-            fines=Sum("fines"),
-        )
-        .order_by("-sent", "to_agency__name")
-    )
-    totals = referrals.aggregate(recovered=Sum("recovered"), fines=Sum("fines"))
+    scope = office_scope()
+    filters = StatsFilters(date_from=start, date_to=end, dimension="agency")
+    by_agency = breakdown(scope, filters)
+    index = {column.key: i for i, column in enumerate(by_agency.columns)}
+    names = Agency.objects.in_bulk([row.key for row in by_agency.rows])
+
+    def value(row, key):
+        return row.cells[index[key]].value
+
+    per_agency = [
+        {
+            "to_agency__name": names[row.key].name,
+            "sent": value(row, "referred"),
+            "finished": value(row, "results"),
+            "recovered": value(row, "recovered"),
+            "fines": value(row, "fines"),
+        }
+        for row in by_agency.rows
+        if value(row, "referred") or value(row, "results")
+    ]
+    per_agency.sort(key=lambda row: (-row["sent"], row["to_agency__name"]))
+    compared = {row.key: row for row in comparison(scope, filters).rows}
+    year_ago = {
+        key: compared[key].cells[6].value for key in ("registered", "referred", "recovered")
+    }
     meetings = Meeting.objects.filter(
         status=Meeting.Status.MINUTES_ISSUED, starts_at__date__range=(start, end)
     )
     resolutions = Resolution.objects.filter(meeting__in=meetings)
     return {
         "per_agency": per_agency,
-        "referrals": referrals.count(),
-        "recovered": totals["recovered"] or 0,
-        "fines": totals["fines"] or 0,
+        "registered": value(by_agency.total, "registered"),
+        "referrals": value(by_agency.total, "referred"),
+        "recovered": value(by_agency.total, "recovered"),
+        "fines": value(by_agency.total, "fines"),
+        "year_ago": year_ago,
         "meetings": meetings.count(),
         "resolutions_done": resolutions.filter(status="done").count(),
         "resolutions_open": resolutions.exclude(status="done").count(),

@@ -1093,6 +1093,16 @@ TABLE: dict[str, Entry] = {
             foreign_case(),
         ),
     ),
+    # statistics (统计分析): aggregates, never a case; each number drills down to the ledger,
+    # whose reads are logged (cases:ledger above)
+    "stats:index": Entry(
+        GetOnly(url("stats:index")),
+        Exempt("aggregate figures, not case material: the drill-down is the ledger's logged read"),
+    ),
+    "stats:chart": Entry(
+        GetOnly(url("stats:chart", "breakdown")),
+        Exempt("a chart of aggregate figures, not case material"),
+    ),
     # the notification centre: each person's own notifications
     "notifications:index": Entry(
         GetOnly(url("notifications:index")), Exempt("one's own notifications, not case material")

@@ -46,10 +46,10 @@ def test_a_wrong_password_gets_a_clear_message(client, officer):
 def test_home_lists_only_the_applications_the_user_may_use(client, officer, auditor):
     client.login(username=officer.username, password=TEST_PASSWORD)
     apps = [app.app_name for app in client.get("/").context["applications"]]
-    assert apps == ["cases", "meetings", "documents", "monitor", "directory"]
+    assert apps == ["cases", "stats", "meetings", "documents", "monitor", "directory"]
     client.login(username=auditor.username, password=TEST_PASSWORD)
     apps = [app.app_name for app in client.get("/").context["applications"]]
-    assert apps == ["cases", "meetings", "documents", "monitor", "directory", "audit"]
+    assert apps == ["cases", "stats", "meetings", "documents", "monitor", "directory", "audit"]
 
 
 def test_home_tells_a_person_without_roles_what_to_do(client, agency):

@@ -1,0 +1,56 @@
+"""The 情况通报 takes its figures from the statistics: the office's view (across the units,
+no 纪委监委 compartment), with the change on the same period a year earlier."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from meetings.papers import work_report_content
+from meetings.services import work_report_figures
+from tests.builders import joint_body
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_work_reports_figures_are_the_statistics(world, h1):
+    figures = work_report_figures(date(2025, 1, 1), date(2025, 6, 30))
+    assert figures["registered"] == 5 and figures["referrals"] == 3  # C1 left out
+    assert figures["recovered"] == Decimal("100000.50")
+    assert figures["fines"] == Decimal("40001.00")
+    assert figures["per_agency"] == [
+        {
+            "to_agency__name": "吉林省公安厅",
+            "sent": 1,
+            "finished": 1,
+            "recovered": Decimal("80000.00"),
+            "fines": Decimal("0.00"),
+        },
+        {
+            "to_agency__name": "吉林省卫生健康委员会",
+            "sent": 1,
+            "finished": 1,
+            "recovered": Decimal("20000.50"),
+            "fines": Decimal("40001.00"),
+        },
+        {
+            "to_agency__name": "吉林省市场监督管理厅",
+            "sent": 1,
+            "finished": 0,
+            "recovered": Decimal("0.00"),
+            "fines": Decimal("0.00"),
+        },
+    ]
+    # H1 2024: E registered, E1 sent, nothing recovered
+    assert figures["year_ago"] == {"registered": 1, "referred": 1, "recovered": Decimal("0.00")}
+
+
+def test_the_work_report_says_the_change_on_last_year(world, h1):
+    body = joint_body()
+    start, end = date(2025, 1, 1), date(2025, 6, 30)
+    content = work_report_content(body, start, end, work_report_figures(start, end))
+    assert "共登记医保基金监管案件线索5件，共移送医保基金监管案件线索3件" in content.body
+    assert "追回医保基金100000.50元，罚款40001.00元" in content.body
+    assert "与去年同期相比，登记线索增长400.0%，移送线索增长200.0%。" in content.body
+    assert "吉林省公安厅：接收1件，办结1件，追回80000.00元，罚款0.00元。" in content.body
+    assert "纪委" not in content.body
