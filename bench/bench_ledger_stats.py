@@ -8,8 +8,12 @@ then times, through Django's test client (in-process, no network):
 
 * the ledger page as a unit's liaison and as an auditor (every row), default order and two
   filters;
+* the statistics page (统计分析) as the joint-meeting office (every member unit) and as a
+  unit's liaison, default period and a year by quarter, and one chart;
 * the ledger's .xlsx export of 100,000 rows, in a child process that reports its own peak
   memory (ru_maxrss);
+* the 应移未移 monitor's daily run (`monitor_run`): the first run over this data raises its
+  alerts, the second is the daily steady state;
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/xietong_bench13 \\
         XIETONG_ENV=development .venv/bin/python bench/bench_ledger_stats.py
@@ -318,6 +322,28 @@ def main() -> None:
             report(
                 f"ledger as {username}{label}", timed(client, f"/cases/ledger/?{query}", args.runs)
             )
+
+    for username in ("yb_office", "ga_liaison"):
+        client.force_login(User.objects.get(username=username))
+        for label, query in (
+            ("", ""),
+            (", a year by quarter", "kind=quarter&date_from=2026-01-01&date_to=2026-12-31"),
+        ):
+            report(f"statistics as {username}{label}", timed(client, f"/stats/?{query}", args.runs))
+    client.force_login(User.objects.get(username="yb_office"))
+    report("a chart (breakdown, SVG)", timed(client, "/stats/chart/breakdown.svg", args.runs))
+
+    from monitor.models import Alert
+    from monitor.services import monitor_run
+
+    for label in ("first", "second"):
+        t0 = time.perf_counter()
+        result = monitor_run()
+        print(
+            f"monitor_run ({label}): {time.perf_counter() - t0:.1f} s, {result}, "
+            f"{Alert.objects.count():,} alerts",
+            flush=True,
+        )
 
     # the export: 100,000 rows as the auditor (the whole ledger is larger: a period narrows it)
     auditor = User.objects.get(username="auditor")
