@@ -430,4 +430,5 @@ def dispatch_start_correction(*, document: IssuedDocument, user, reason: str) ->
         corrects=document,
         correction_reason=reason.strip(),
         joint_meeting=original.joint_meeting,
+        figures=[Figure(**figure) for figure in original.figures or []],  # the same charts
     )

@@ -84,3 +84,19 @@ def test_the_drafted_report_carries_the_charts_into_its_pdf(world, h1):
     # the charts' legends, drawn as text in the PDF (the body never says them)
     assert "已受理或立案" in text and "接收移送" in text
     assert "纪委" not in text
+
+
+def test_a_correction_of_the_report_keeps_its_charts(world, h1):
+    from documents.services import dispatch_start_correction
+    from meetings.services import work_report_draft
+    from tests.documents.signoff import issue
+
+    joint_body()
+    dispatch = work_report_draft(
+        user=world["yb_office"], start=date(2025, 1, 1), end=date(2025, 6, 30)
+    )
+    document = issue(dispatch)
+    correction = dispatch_start_correction(
+        document=document, user=world["yb_office"], reason="更正一处数字。"
+    )
+    assert correction.figures == dispatch.figures and len(correction.figures) == 3
