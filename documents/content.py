@@ -104,6 +104,23 @@ class Attachment:
     title: str
 
 
+SVG_DATA_URL = "data:image/svg+xml;base64,"
+
+
+@dataclass
+class Figure:
+    """A chart set in the body (the 情况通报's statistics): its caption, and the chart as an
+    SVG data: URL drawn on the server (stats.charts: no script, nothing fetched)."""
+
+    title: str
+    src: str
+
+    def __post_init__(self):
+        self.title = clean_line(self.title)
+        if not self.src.startswith(SVG_DATA_URL):
+            raise ValueError("a figure is an SVG data: URL")
+
+
 @dataclass
 class DocumentContent:
     """Everything a document shows.
@@ -134,6 +151,7 @@ class DocumentContent:
     observers: str = ""  # 纪要: 列席
     copy_number: str = ""  # 份号 (letter)
     annex_mark: str = ""  # 附件标识 (attachment), e.g. 附件1
+    figures: list[Figure] = field(default_factory=list)  # charts after the body's lead
 
     def __post_init__(self):
         for name in (

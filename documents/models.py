@@ -191,6 +191,12 @@ class Dispatch(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
+    figures = models.JSONField(
+        _("figures"),
+        default=list,
+        blank=True,
+        help_text=_("Charts set in the body: [{title, src}], src an SVG data: URL."),
+    )
     joint_meeting = models.BooleanField(
         _("joint-meeting paper"),
         default=False,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import lazy_summary, record_event
 from documents import access
-from documents.content import Attachment, DocumentContent
+from documents.content import Attachment, DocumentContent, Figure
 from documents.models import Dispatch, DispatchReview, DocumentSeries, IssuedDocument
 from documents.rendering import render_pdfs
 from documents.types import get_type
@@ -173,6 +173,7 @@ def dispatch_content(dispatch: Dispatch, *, issued_on: date | None = None) -> Do
         note=note,
         copy_to=copy_to,
         printed_by=dispatch.printed_by if kind.layout != "letter" else "",
+        figures=[Figure(**figure) for figure in dispatch.figures or []],
     )
 
 
@@ -220,9 +221,11 @@ def dispatch_create(
     corrects: IssuedDocument | None = None,
     correction_reason: str = "",
     joint_meeting: bool | None = None,
+    figures=(),
 ) -> Dispatch:
     """A new draft (拟稿). A draft of the joint-meeting office is a joint-meeting paper (the
-    convenor signs it) unless `joint_meeting` says otherwise."""
+    convenor signs it) unless `joint_meeting` says otherwise. `figures` (documents.content.
+    Figure) are charts set in its body; the form edits the text around them, never them."""
     if joint_meeting is None:
         joint_meeting = _drafted_by_the_office(user)
     dispatch = Dispatch(
@@ -231,6 +234,7 @@ def dispatch_create(
         corrects=corrects,
         correction_reason=correction_reason,
         joint_meeting=joint_meeting,
+        figures=[{"title": f.title, "src": f.src} for f in figures],
     )
     _dispatch_fields(dispatch, data)
     dispatch.full_clean()
@@ -426,4 +430,5 @@ def dispatch_start_correction(*, document: IssuedDocument, user, reason: str) ->
         corrects=document,
         correction_reason=reason.strip(),
         joint_meeting=original.joint_meeting,
+        figures=[Figure(**figure) for figure in original.figures or []],  # the same charts
     )

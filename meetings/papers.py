@@ -7,11 +7,12 @@ Everything here is built from text users typed; DocumentContent cleans it, and t
 escapes it, so nothing reaches the PDF as markup.
 """
 
+import base64
 from decimal import Decimal
 
 from django.utils import timezone
 
-from documents.content import DocumentContent, chinese_date
+from documents.content import SVG_DATA_URL, DocumentContent, Figure, chinese_date
 from meetings.models import Meeting, Participant, Topic
 
 
@@ -219,6 +220,20 @@ def work_report_content(body, start, end, figures: dict) -> DocumentContent:
         )
     if not figures["per_agency"]:
         lines.append("本期无移送案件。")
-    lines.append("二、下一步工作。各成员单位要按照联席会议议定事项抓好落实，按时反馈办理情况。")
+    # the closing paragraph holds four lines or more, so that it alone stays with the
+    # signature (documents.content: TAIL_LINES) and the charts stand after the heading above
+    charts = figures.get("charts") or ()
+    if charts:
+        lines.append(f"二、统计图表。本期统计图见图1至图{len(charts)}。")
+    lines.append(
+        f"{'三' if charts else '二'}、下一步工作。各成员单位要按照联席会议议定事项抓好落实，"
+        "按时反馈办理情况；对超期未办结的移送案件加强督办，做到应移尽移、应收尽收，"
+        "推动医保基金监管协同工作常态化，落实情况在下期通报中报告。"
+    )
     title = f"关于{chinese_date(start)}至{chinese_date(end)}医保基金监管协同工作情况的通报"
-    return _to_members(body, title, lines)
+    content = _to_members(body, title, lines)
+    content.figures = [
+        Figure(title=caption, src=SVG_DATA_URL + base64.b64encode(svg).decode("ascii"))
+        for caption, svg in charts
+    ]
+    return content

@@ -1127,6 +1127,7 @@ def work_report_figures(start, end) -> dict:
     resolutions = Resolution.objects.filter(meeting__in=meetings)
     return {
         "per_agency": per_agency,
+        "charts": _work_report_charts(scope, filters, by_agency),
         "registered": value(by_agency.total, "registered"),
         "referrals": value(by_agency.total, "referred"),
         "recovered": value(by_agency.total, "recovered"),
@@ -1136,6 +1137,25 @@ def work_report_figures(start, end) -> dict:
         "resolutions_done": resolutions.filter(status="done").count(),
         "resolutions_open": resolutions.exclude(status="done").count(),
     }
+
+
+def _work_report_charts(scope, filters, by_agency) -> list[tuple[str, bytes]]:
+    """The statistics page's charts of the period, as SVG (stats.charts): referrals and
+    results by agency, the money, and the referral funnel."""
+    from stats import charts
+    from stats.selectors import funnel
+
+    return [
+        (
+            "图1　各单位线索登记、移送和办理情况",
+            charts.render_svg(charts.build("breakdown", by_agency)),
+        ),
+        (
+            "图2　各单位涉案金额、追回金额和罚款",
+            charts.render_svg(charts.build("money", by_agency)),
+        ),
+        ("图3　移送办理进度", charts.render_svg(charts.build("funnel", funnel(scope, filters)))),
+    ]
 
 
 def work_report_draft(*, user, start, end):
@@ -1159,6 +1179,7 @@ def work_report_draft(*, user, start, end):
             agency=body.lead_agency,
             user=user,
             joint_meeting=True,
+            figures=content.figures,
             data={
                 "doc_type": "report",
                 "series_code": "通",

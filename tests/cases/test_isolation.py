@@ -70,7 +70,7 @@ def test_every_url_of_every_kind_of_case_is_404_for_uninvolved_agencies(client, 
         # the statistics drill down into the ledger: behind the totals, no row of another's
         stats = client.get(reverse("stats:index"), {"dimension": "agency"})
         for found, _charts in stats.context["tables"]:
-            for cell in found.total.cells:
+            for cell in found.total.cells if found.total else ():
                 if cell.url and cell.url.startswith(reverse("cases:ledger")):
                     rows = client.get(cell.url).context["page"].paginator.object_list
                     assert all(agency.pk in parties(row.case) for row in rows), (agency, cell.url)

@@ -54,3 +54,49 @@ def test_the_work_report_says_the_change_on_last_year(world, h1):
     assert "与去年同期相比，登记线索增长400.0%，移送线索增长200.0%。" in content.body
     assert "吉林省公安厅：接收1件，办结1件，追回80000.00元，罚款0.00元。" in content.body
     assert "纪委" not in content.body
+
+
+def test_the_drafted_report_carries_the_charts_into_its_pdf(world, h1):
+    import base64
+    import io
+
+    import pdfplumber
+
+    from documents.rendering import render_pdf
+    from documents.services import dispatch_content
+    from meetings.services import work_report_draft
+
+    joint_body()
+    dispatch = work_report_draft(
+        user=world["yb_office"], start=date(2025, 1, 1), end=date(2025, 6, 30)
+    )
+    assert [f["title"] for f in dispatch.figures] == [
+        "图1　各单位线索登记、移送和办理情况",
+        "图2　各单位涉案金额、追回金额和罚款",
+        "图3　移送办理进度",
+    ]
+    for figure in dispatch.figures:
+        svg = base64.b64decode(figure["src"].split(",", 1)[1]).decode()
+        assert svg.startswith("<svg") and "<script" not in svg
+    pdf = pdfplumber.open(io.BytesIO(render_pdf(dispatch_content(dispatch))))
+    text = "".join(page.extract_text() or "" for page in pdf.pages).replace("\n", "")
+    assert "图1" in text and "图3" in text
+    # the charts' legends, drawn as text in the PDF (the body never says them)
+    assert "已受理或立案" in text and "接收移送" in text
+    assert "纪委" not in text
+
+
+def test_a_correction_of_the_report_keeps_its_charts(world, h1):
+    from documents.services import dispatch_start_correction
+    from meetings.services import work_report_draft
+    from tests.documents.signoff import issue
+
+    joint_body()
+    dispatch = work_report_draft(
+        user=world["yb_office"], start=date(2025, 1, 1), end=date(2025, 6, 30)
+    )
+    document = issue(dispatch)
+    correction = dispatch_start_correction(
+        document=document, user=world["yb_office"], reason="更正一处数字。"
+    )
+    assert correction.figures == dispatch.figures and len(correction.figures) == 3
