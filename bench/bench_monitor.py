@@ -98,7 +98,7 @@ def load(n: int) -> None:
                             status="result_reported",
                         )
                     )
-                if (start + i) % 4 == 0:
+                if (start + i) % 4 == 1:
                     channel, to = "criminal", police
                 else:
                     channel, to = "administrative", health

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -55,11 +55,54 @@ def threshold_on(province: Region | None, day, thresholds=None) -> FraudThreshol
     return None
 
 
-def candidate_cases():
-    """Closed cases, with what the rules read about them."""
+def _might_fire(rules, thresholds) -> Q:
+    """The rules' necessary conditions as one filter, so that the database hands over only
+    the closed cases some rule could fire on (`evaluate` decides): without a live criminal
+    referral and with an amount at the lowest threshold, a named violation type or party; or
+    without a live discipline referral and with a named party or type."""
+    live = Referral.objects.filter(case=OuterRef("pk")).exclude(status=Referral.Status.WITHDRAWN)
+    types = Case.violation_types.through.objects.filter(case_id=OuterRef("pk"))
+    parties = Subject.objects.filter(case_id=OuterRef("pk"))
+    lowest = min((row.large for rows in thresholds.values() for row in rows), default=None)
+    wanted = Q(pk__in=[])
+    for rule in rules:
+        params = rule.parameters or {}
+        codes = params.get("violation_types", [])
+        if rule.kind == K.DISCIPLINE_SUBJECT:
+            kinds = params.get("subject_kinds", [Subject.Kind.AGENCY_STAFF])
+            channel = Referral.Channel.DISCIPLINE
+        else:
+            kinds = params.get("subject_kinds", [Subject.Kind.GROUP])
+            channel = Referral.Channel.CRIMINAL
+        if rule.kind == K.AMOUNT_THRESHOLD:
+            if lowest is None:
+                continue
+            why = Q(suspected_amount__gte=lowest) | Q(recovered_total__gte=lowest)
+        else:
+            why = Q(Exists(types.filter(violationtype__code__in=codes)))
+            if rule.kind != K.FRAUD_VIOLATION:
+                why |= Q(Exists(parties.filter(kind__in=kinds)))
+        wanted |= why & ~Q(Exists(live.filter(channel=channel)))
+    return wanted
+
+
+def candidate_cases(rules=None, thresholds=None):
+    """Closed cases some rule could fire on, with what the rules read about them (their
+    agency is set from the caller's table: `findings`)."""
+    cases = Case.objects.filter(status=Case.Status.CLOSED)
+    if rules is not None and thresholds is not None:
+        cases = cases.filter(_might_fire(rules, thresholds))
     return (
-        Case.objects.filter(status=Case.Status.CLOSED)
-        .select_related("agency__region__parent__parent")
+        cases.only(
+            "pk",
+            "number",
+            "title",
+            "agency_id",
+            "registered_at",
+            "suspected_amount",
+            "recovered_total",
+            "status",
+        )
         .prefetch_related(
             Prefetch("violation_types", queryset=ViolationType.objects.only("code", "name")),
             Prefetch("subjects", queryset=Subject.objects.only("case_id", "kind", "name")),
@@ -180,8 +223,13 @@ def findings(cases=None, rules=None):
         kind__in=[Agency.Kind.PROCURATORATE, Agency.Kind.DISCIPLINE], is_active=True
     ).order_by("-pk"):
         recipients[(agency.kind, agency.region_id)] = agency  # the lowest pk wins
+    agencies = {a.pk: a for a in Agency.objects.select_related("region__parent__parent")}
+    if cases is None:
+        cases = candidate_cases(rules, thresholds).iterator(chunk_size=500)
     with translation.override(settings.LANGUAGE_CODE):
-        for case in cases if cases is not None else candidate_cases().iterator(chunk_size=500):
+        for case in cases:
+            if case.agency_id in agencies:
+                case.agency = agencies[case.agency_id]  # one query for all the agencies
             for rule in rules:
                 reason = evaluate(rule, case, thresholds=thresholds)
                 if reason:

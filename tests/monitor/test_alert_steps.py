@@ -193,3 +193,26 @@ def test_bad_input_to_the_referral_is_a_form_error(client, alert, data):
 def test_an_unknown_action_is_404(client, alert):
     as_user(client, "jcy_liaison")
     assert act(client, alert, "approve", {}).status_code == 404
+
+
+def test_a_discipline_alert_is_referred_to_the_discipline_commission(closed_case, world, agencies):
+    from monitor.services import alert_recommend_referral, alert_refer
+
+    case = closed_case(
+        amount="800.00", subjects=[(Subject.Kind.AGENCY_STAFF, "钱某", "220102198001011234")]
+    )
+    case.team.set([world["yb_officer"], world["yb_officer2"]])
+    monitor_run()
+    alert = Alert.objects.get(case=case)
+    assert alert.to_agency == agencies["省纪委监委"]
+    alert_recommend_referral(alert=alert, user=world["jw_liaison"], text="建议移送线索。")
+    alert_refer(
+        alert=alert,
+        user=world["yb_leader"],
+        summary="移送问题线索。",
+        team=[world["yb_officer"], world["yb_officer2"]],
+    )
+    alert.refresh_from_db()
+    assert alert.referral.to_agency == agencies["省纪委监委"]
+    assert alert.referral.channel == Referral.Channel.DISCIPLINE
+    assert alert.referral.copy_to is None
