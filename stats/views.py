@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from monitor.selectors import alert_summary
 from stats import charts
 from stats.access import stats_scope
 from stats.forms import StatsFilterForm
@@ -63,6 +64,7 @@ def stats_page(request):
             "scope": scope,
             "tables": [(table, TABLE_CHARTS[table.key]) for table in tables],
             "query": query,
+            "alert_summary": alert_summary(request.user),
         },
     )
 
