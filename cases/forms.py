@@ -21,6 +21,7 @@ from core.forms import (
     years_from,
 )
 from documents.content import has_control_characters
+from workflow.selectors import step_choices
 
 CONTROL_MESSAGE = _("Remove the invisible control characters (often pasted from other software).")
 
@@ -671,6 +672,29 @@ class LedgerFilterForm(forms.Form):
             ("result", _("Result reported")),
         ],
     )
+    deadline = forms.ChoiceField(
+        label=_("With a step that was"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("on_time", _("Done on time (deadline in the period)")),
+            ("late", _("Late (deadline in the period)")),
+            ("pending", _("Not yet due (deadline in the period)")),
+            ("overdue", _("Overdue now")),
+            ("supervised", _("Put under 督办 in the period")),
+            ("done", _("Done in the period")),
+        ],
+        help_text=_("With this, the period is the step's, not the row's."),
+    )
+    step = forms.ChoiceField(
+        label=_("Step"), required=False, choices=lambda: [("", _("Any step"))] + step_choices()
+    )
+    step_agency = IdChoiceField(
+        label=_("Step taken by"),
+        required=False,
+        queryset=Agency.objects.all(),
+        empty_label=_("Any agency"),
+    )
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
 
     def clean(self):
@@ -701,6 +725,9 @@ class LedgerFilterForm(forms.Form):
             status=data["status"],
             overdue=data["overdue"],
             stage=data["stage"],
+            deadline=data["deadline"],
+            step=data["step"],
+            step_agency=data["step_agency"],
             amount_min=data["amount_min"],
             amount_max=data["amount_max"],
             query=data["q"].strip(),
@@ -729,7 +756,8 @@ class LedgerFilterForm(forms.Form):
                 party = dict(self.fields["party"].choices)[self.cleaned_data["party"]]
                 value = f"{value}（{party}）"
             parts.append(f"{bound.label}：{value}")
-        if self.cleaned_data.get("date_from") or self.cleaned_data.get("date_to"):
+        dated = self.cleaned_data.get("date_from") or self.cleaned_data.get("date_to")
+        if dated and not self.cleaned_data.get("deadline"):  # else the period is the step's
             basis = dict(self.BASES).get(self.cleaned_data.get("basis") or "registered")
             parts.insert(0, f"{self.fields['basis'].label}：{basis}")
         return "；".join(parts)

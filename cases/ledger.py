@@ -25,9 +25,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
+from agencies.access import Ability, can
 from cases.models import Case, Extension, Referral, Subject
 from cases.selectors import cases_without_visible_referral_q, visible_referrals_q
 from workflow.models import CaseTask
+from workflow.selectors import deadlined_steps_q, step_node, step_state_q
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -47,6 +49,11 @@ class LedgerFilters:
     status: str = ""  # a Referral.Status or a Case.Status (in-house rows)
     overdue: bool = False
     stage: str = ""  # a referral that reached this step: a key of STAGES
+    # rows with a deadlined step (CaseTask) in a state (workflow.selectors.STEP_STATES), of a
+    # flow step (its name) and of an acting agency; with a state, the period is the step's
+    deadline: str = ""
+    step: str = ""
+    step_agency: object = None
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     query: str = ""
@@ -243,6 +250,26 @@ def _open_overdue(now):
     return CaseTask.objects.filter(task__status__in=OPEN, due_at__lt=now)
 
 
+def _steps_q(filters, start, end, now) -> Q | None:
+    """The deadlined steps a row must have (None: no step filter): the statistics' deadline
+    tables count these steps, and a number opens the rows that hold them."""
+    if not (filters.deadline or filters.step or filters.step_agency is not None):
+        return None
+    q = deadlined_steps_q()
+    if filters.deadline:
+        q &= step_state_q(filters.deadline, start=start, end=end, now=now)
+    if filters.step:
+        q &= Q(task__flow_task=step_node(filters.step))
+    if filters.step_agency is not None:
+        q &= Q(agency=filters.step_agency)
+    return q
+
+
+def _row_period(filters) -> bool:
+    """Whether the period applies to the row's dates (not when it is a step's: `deadline`)."""
+    return not filters.deadline
+
+
 def referral_rows(user, filters, now):
     """The referrals of the ledger (a queryset), or None when the filters exclude them all."""
     if filters.channel == IN_HOUSE:
@@ -251,9 +278,19 @@ def referral_rows(user, filters, now):
         _case_filters(filters, "case__")
     )
     start, end = _bounds(filters)
-    if start or end:
+    if (start or end) and _row_period(filters):
         referral_field = DATE_BASES.get(filters.basis, DATE_BASES["registered"])[1]
         referrals = referrals.filter(_period(referral_field, start, end))
+    steps = _steps_q(filters, start, end, now)
+    if steps is not None:
+        # the referral's own steps, and the case's (approval, closing) unless a channel is
+        # asked for (a case's own step has none) — those of the user's own agency's cases, as
+        # the statistics count them (stats.access.StatsScope.tasks)
+        link = Q(referral=OuterRef("pk"))
+        if not filters.channel:
+            own = Q() if can(user, Ability.READ_ALL_CASES) else Q(case__agency_id=user.agency_id)
+            link |= Q(referral__isnull=True, case=OuterRef("case_id")) & own
+        referrals = referrals.filter(Exists(CaseTask.objects.filter(steps).filter(link)))
     if filters.agency is not None:
         referrals = referrals.filter(PARTIES.get(filters.party, PARTIES[""])(filters.agency))
     if filters.stage in STAGES:
@@ -284,12 +321,17 @@ def in_house_cases(user, filters, now):
         return None  # a referral's step, a referral's side: an in-house case has none
     start, end = _bounds(filters)
     case_field = DATE_BASES.get(filters.basis, DATE_BASES["registered"])[0]
-    if (start or end) and case_field is None:
+    if (start or end) and case_field is None and _row_period(filters):
         return None  # a referral step's date: an in-house case has none
     cases = Case.objects.filter(cases_without_visible_referral_q(user))
     cases = cases.filter(_case_filters(filters))
-    if start or end:
+    if (start or end) and _row_period(filters):
         cases = cases.filter(_period(case_field, start, end))
+    steps = _steps_q(filters, start, end, now)
+    if steps is not None:
+        cases = cases.filter(
+            Exists(CaseTask.objects.filter(steps, case=OuterRef("pk"), referral__isnull=True))
+        )
     if filters.agency is not None:
         cases = cases.filter(agency=filters.agency)
     if filters.status:

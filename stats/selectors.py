@@ -22,7 +22,7 @@ from operator import or_
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from viewflow.workflow.status import STATUS
 from agencies.models import Agency, Region
 from cases.ledger import PARTIES, STAGES
 from cases.models import Case, Referral, ViolationType
-from workflow.models import CaseTask
+from workflow.selectors import deadlined_steps_q, step_state_q
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0")
@@ -370,7 +370,7 @@ def _referral_q(filters) -> Q:
 
 
 def _task_q(filters) -> Q:
-    q = Q(due_at__isnull=False) & ~Q(task__status=STATUS.CANCELED)
+    q = deadlined_steps_q()
     if filters.agency is not None:
         q &= Q(agency=filters.agency)
     if filters.level:
@@ -838,20 +838,20 @@ STEP_ORDER = [
 
 
 def _timeliness_aggregates(start, end, now):
-    due = in_range("due_at", start, end)
-    done = Q(task__status=STATUS.DONE)
-    open_ = Q(task__status__in=OPEN)
-    late = (done & Q(task__finished__gt=F("due_at"))) | (open_ & Q(due_at__lt=now))
-    supervised = Q(escalation=CaseTask.Escalation.SUPERVISED) & in_range("escalated_at", start, end)
-    window = due | (open_ & Q(due_at__lt=now)) | supervised
-    aggregates = {
-        "on_time": Count("pk", filter=due & done & Q(task__finished__lte=F("due_at"))),
-        "late": Count("pk", filter=due & late),
-        "pending": Count("pk", filter=due & open_ & Q(due_at__gte=now)),
-        "overdue": Count("pk", filter=open_ & Q(due_at__lt=now)),
-        "supervised": Count("pk", filter=supervised),
-    }
+    """The window of steps a deadlines table looks at and its counts, by the one rule of a
+    step's deadline state (workflow.selectors.step_state_q, which the ledger filters by)."""
+    bounds = {"start": _moment(start), "end": _moment(end + timedelta(days=1)), "now": now}
+    states = {key: step_state_q(key, **bounds) for key in DEADLINE_KEYS}
+    window = (
+        in_range("due_at", start, end)
+        | step_state_q("overdue", **bounds)
+        | step_state_q("supervised", **bounds)
+    )
+    aggregates = {key: Count("pk", filter=q) for key, q in states.items()}
     return window, aggregates
+
+
+DEADLINE_KEYS = ("on_time", "late", "pending", "overdue", "supervised")
 
 
 def share(part, whole) -> Decimal | None:
@@ -897,7 +897,7 @@ def timeliness(scope, filters: StatsFilters, *, now=None) -> Table:
 
     def url_for(agency):
         def url(key):
-            return _undated_url(filters, agency, overdue="on" if key == "overdue" else None)
+            return _steps_url(filters, key, agency=agency)
 
         return url
 
@@ -926,17 +926,26 @@ def timeliness(scope, filters: StatsFilters, *, now=None) -> Table:
     )
 
 
-def _undated_url(filters, agency, **extra):
-    """The ledger's rows of an agency (any period; with overdue="on" those with a step
-    overdue now): a step's deadline is no date the ledger filters by."""
+def _steps_url(filters, state, *, agency=None, step=None):
+    """The ledger's rows holding the steps a deadlines number counts: a step in `state`
+    (workflow.selectors.step_state_q, the rule both count by) dated in the period (overdue:
+    open past its deadline now), of `step`, taken by `agency` (else the page's agency)."""
     query = {
-        **extra,
-        "agency": agency if agency is not None else (filters.agency.pk if filters.agency else None),
+        "deadline": state,
+        "step": step,
+        "step_agency": agency
+        if agency is not None
+        else (filters.agency.pk if filters.agency is not None else None),
         "level": filters.level,
         "source": filters.source,
         "violation": filters.violation.pk if filters.violation is not None else None,
         "channel": filters.channel,
     }
+    if state != "overdue":
+        bounds = record_bounds(filters.date_from, filters.date_to)
+        if bounds is None:
+            return None
+        query.update(date_from=bounds[0].isoformat(), date_to=bounds[1].isoformat())
     query = {k: v for k, v in query.items() if v not in (None, "")}
     return f"{reverse('cases:ledger')}?{urlencode(query)}"
 
@@ -986,17 +995,18 @@ def steps(scope, filters: StatsFilters, *, now=None) -> Table:
         Column("done", _("Done in the period"), COUNT),
     ]
 
-    def url(key):
-        return _undated_url(filters, None, overdue="on" if key == "overdue" else None)
-
     rows = []
     for name in sorted(nodes, key=lambda n: (order.get(n, 99), n)):
         spans = durations.get(name, [])
+
+        def url(key, name=name):
+            return _steps_url(filters, key, step=name)
+
         cells = _timeliness_cells(found.get(name, {}), url)
         cells += [
             Cell(_days(statistics.median(spans)) if spans else None, DAYS),
             Cell(_days(percentile(spans, 0.9)), DAYS),
-            Cell(len(spans), COUNT, _undated_url(filters, None)),
+            Cell(len(spans), COUNT, url("done")),
         ]
         rows.append(Row(_step_title(nodes[name]), cells, name))
     return Table(

@@ -1,4 +1,5 @@
-"""Reads about the working-day calendar: which coming years have no holiday data.
+"""Reads about the working-day calendar (which coming years have no holiday data) and about
+the deadlined steps (how a step's deadline went: `step_state_q`).
 
 A year is covered when the installed chinesecalendar knows it or an administrator has loaded
 the State Council's notice for it (a HolidayYear row, `manage.py load_holidays`). CalendarDay
@@ -15,10 +16,12 @@ Due times are computed by WorkingCalendar, which never uses this cache.
 import time
 from datetime import date, timedelta
 
+from django.db.models import F, Q
 from django.utils import timezone
+from viewflow.workflow.status import STATUS
 
 from workflow.calendar import library_knows
-from workflow.models import HolidayYear
+from workflow.models import CaseTask, HolidayYear
 
 WARNING_DAYS = 60  # deadlines of 10–30 days started now reach this far
 COVERAGE_TTL = 60.0  # seconds
@@ -58,3 +61,69 @@ def years_without_holiday_data(*, today: date | None = None, days: int = WARNING
         return []
     loaded = _years_loaded(missing)
     return [year for year in missing if year not in loaded]
+
+
+# -- deadlined steps (CaseTask) and how their deadlines went ---------------------------------
+
+STEP_STATES = ("on_time", "late", "pending", "overdue", "supervised", "done")
+
+
+def deadlined_steps_q() -> Q:
+    """The steps that had a deadline and were not cancelled."""
+    return Q(due_at__isnull=False) & ~Q(task__status=STATUS.CANCELED)
+
+
+def step_state_q(state: str, *, start=None, end=None, now) -> Q:
+    """CaseTask rows in a deadline state — the one rule the statistics count by and the case
+    ledger filters by. `start`/`end` are aware datetimes bounding the state's date (None:
+    unbounded): the deadline for on_time/late/pending, the 督办 for supervised, the completion
+    for done; overdue is "open past its deadline now", whatever the period.
+
+    on_time: done by its deadline; late: done after it, or still open past it; pending: open,
+    not yet due; supervised: put under 督办; done: completed."""
+    done = Q(task__status=STATUS.DONE)
+    open_ = Q(task__status__in=[STATUS.NEW, STATUS.ASSIGNED])
+
+    def within(field_name):
+        q = Q()
+        if start is not None:
+            q &= Q(**{f"{field_name}__gte": start})
+        if end is not None:
+            q &= Q(**{f"{field_name}__lt": end})
+        return q
+
+    due = within("due_at")
+    if state == "on_time":
+        return due & done & Q(task__finished__lte=F("due_at"))
+    if state == "late":
+        return due & ((done & Q(task__finished__gt=F("due_at"))) | (open_ & Q(due_at__lt=now)))
+    if state == "pending":
+        return due & open_ & Q(due_at__gte=now)
+    if state == "overdue":
+        return open_ & Q(due_at__lt=now)
+    if state == "supervised":
+        return Q(escalation=CaseTask.Escalation.SUPERVISED) & within("escalated_at")
+    if state == "done":
+        return done & within("task__finished")
+    raise ValueError(state)
+
+
+def step_node(name: str):
+    """The case flow's human step called `name` (approve, receive, …), or None."""
+    from workflow.flows import CaseFlow
+    from workflow.nodes import AgencyTask
+
+    node = getattr(CaseFlow, name, None) if name.isidentifier() else None
+    return node if isinstance(node, AgencyTask) else None
+
+
+def step_choices() -> list[tuple[str, str]]:
+    """(name, title) of the case flow's human steps, for a choice of step."""
+    from workflow.flows import CaseFlow
+    from workflow.nodes import AgencyTask
+
+    return sorted(
+        (node.name, str(node.task_title))
+        for node in CaseFlow.instance.nodes()
+        if isinstance(node, AgencyTask)
+    )

@@ -74,3 +74,46 @@ def test_the_compartment_total_opens_nothing_for_the_convenor(client, world, h1)
     # the auditor, who reads every case (logged), finds C1 behind the same number
     (row,) = ledger_rows(client, world["auditor"], urls["COMPARTMENT"]["referred"])
     assert row.referral == h1["c1"]
+
+
+MAY = {"date_from": "2025-05-01", "date_to": "2025-05-31"}
+
+
+def test_a_deadline_count_opens_the_rows_holding_those_steps(client, world, book, h1):
+    """Book.deadlines_may_2025: 省公安厅's steps are all on A1 (five receipts, two of them
+    late, and an open decision past its deadline under 督办); 省卫生健康委's one on-time receipt
+    is on A2."""
+    book.deadlines_may_2025(h1)
+    office = world["yb_office"]
+    urls = links(table(stats_page(client, office, **MAY), "timeliness"))
+    for column in ("on_time", "late", "overdue", "supervised"):
+        rows = ledger_rows(client, office, urls["省公安厅"][column])
+        assert [r.referral for r in rows] == [h1["a1"]], column
+    (row,) = ledger_rows(client, office, urls["省卫生健康委"]["on_time"])
+    assert row.referral == h1["a2"]
+    assert ledger_rows(client, office, urls["省卫生健康委"]["late"]) == []
+    # the total: A1's late steps; 纪委监委's late receipt on C1 is not the office's to see
+    assert [r.referral for r in ledger_rows(client, office, urls["TOTAL"]["late"])] == [h1["a1"]]
+
+    steps = links(table(stats_page(client, office, **MAY), "steps"))
+    # receipts done in May: five on A1, one on A2; the decision is still open
+    done = ledger_rows(client, office, steps["签收"]["done"])
+    assert {r.referral for r in done} == {h1["a1"], h1["a2"]}
+    assert ledger_rows(client, office, steps["受理决定"]["done"]) == []
+    (late,) = ledger_rows(client, office, steps["受理决定"]["late"])
+    assert late.referral == h1["a1"]
+
+
+def test_a_deadline_outside_the_period_is_not_opened(client, world, book, h1):
+    book.deadlines_may_2025(h1)
+    office = world["yb_office"]
+    urls = links(
+        table(
+            stats_page(client, office, date_from="2025-06-01", date_to="2025-06-30"), "timeliness"
+        )
+    )
+    # in June nothing fell due: no row has a step done late with its deadline in June; the
+    # decision open past its deadline is overdue now, whatever the period
+    assert ledger_rows(client, office, urls["TOTAL"]["late"]) == []
+    (row,) = ledger_rows(client, office, urls["TOTAL"]["overdue"])
+    assert row.referral == h1["a1"]
