@@ -13,7 +13,6 @@ The data is inserted in bulk (this measures reading, not registering). Targets: 
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -22,6 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import report, timed  # noqa: E402 - bench/timing.py, beside this script
+
 os.environ.setdefault("XIETONG_ENV", "development")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 if "DATABASE_URL" not in os.environ:
@@ -122,25 +123,6 @@ def load(n: int) -> None:
                 ]
             )
         print(f"  loaded {start + size:,} cases", flush=True)
-
-
-def timed(client, url: str, runs: int) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        response = client.get(url)
-        samples.append(time.perf_counter() - t0)
-        assert response.status_code == 200, (url, response.status_code)
-    return samples
-
-
-def report(name: str, samples: list[float]) -> None:
-    samples = sorted(samples)
-    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-    print(
-        f"{name:<14} median {statistics.median(samples) * 1000:7.1f} ms   "
-        f"p95 {p95 * 1000:7.1f} ms   ({len(samples)} requests)"
-    )
 
 
 def main() -> None:

@@ -26,7 +26,6 @@ import argparse
 import os
 import random
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,8 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import report, timed  # noqa: E402 - bench/timing.py, beside this script
+
 os.environ.setdefault("XIETONG_ENV", "development")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 if "DATABASE_URL" not in os.environ:
@@ -223,27 +224,6 @@ def load(n: int, seed: int = 13) -> None:
                 ]
             )
         print(f"  loaded {start + size:,} cases", flush=True)
-
-
-def timed(client, url: str, runs: int) -> list[float]:
-    client.get(url)  # warm
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        response = client.get(url)
-        samples.append(time.perf_counter() - t0)
-        assert response.status_code == 200, (url, response.status_code)
-    return samples
-
-
-def report(name: str, samples: list[float]) -> None:
-    samples = sorted(samples)
-    p95 = samples[max(0, int(len(samples) * 0.95 + 0.5) - 1)]
-    print(
-        f"{name:<44} median {statistics.median(samples) * 1000:7.1f} ms   "
-        f"p95 {p95 * 1000:7.1f} ms   ({len(samples)} requests)",
-        flush=True,
-    )
 
 
 def export_child(username: str, query: str) -> None:
