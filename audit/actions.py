@@ -109,6 +109,7 @@ LABELS = {
     "meetings.personnel_returned": _("Personnel change returned"),
     "meetings.work_report_issued": _("Work report issued"),
     "meetings.work_report_drafted": _("Work report drafted"),
+    "meetings.unit_report_drafted": _("Unit work report drafted"),
     "meetings.file_downloaded": _("Meeting material downloaded"),
     "meetings.calendar_downloaded": _("Calendar invitation downloaded"),
     # documents

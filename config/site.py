@@ -180,6 +180,7 @@ class MeetingsApp(XietongApplication):
     resolutions_path = path("resolutions/", meeting_views.resolution_list, name="resolutions")
     calendar_path = path("calendar/", meeting_views.calendar, name="calendar")
     report_path = path("reports/new/", meeting_views.work_report, name="work_report")
+    unit_report_path = path("reports/unit/new/", meeting_views.unit_report, name="unit_report")
     resolution_path = path(
         "resolutions/<id:pk>/", meeting_views.resolution_detail, name="resolution"
     )

@@ -237,3 +237,50 @@ def work_report_content(body, start, end, figures: dict) -> DocumentContent:
         for caption, svg in charts
     ]
     return content
+
+
+def unit_report_content(agency, start, end, figures: dict) -> DocumentContent:
+    """A member unit's own 情况通报 to the joint-meeting office, from the statistics' figures
+    as the unit sees them (meetings.services.work_report_figures with the unit's scope)."""
+    period = f"{chinese_date(start)}至{chinese_date(end)}"
+    lines = [
+        f"{period}，本单位办理的医保基金监管案件线索中，登记{figures['registered']}件，"
+        f"移送{figures['referrals']}件，追回医保基金{figures['recovered']}元，"
+        f"罚款{figures['fines']}元。",
+    ]
+    compared = _year_on_year(figures)
+    if compared:
+        lines.append(compared)
+    lines.append("一、移送和接收案件情况")
+    for row in figures["per_agency"]:
+        lines.append(
+            f"{row['to_agency__name']}：接收{row['sent']}件，办结{row['finished']}件，"
+            f"追回{row['recovered']}元，罚款{row['fines']}元。"
+        )
+    if not figures["per_agency"]:
+        lines.append("本期无移送案件。")
+    charts = figures.get("charts") or ()
+    if charts:
+        lines.append(f"二、统计图表。本期统计图见图1至图{len(charts)}。")
+    lines.append(
+        f"{'三' if charts else '二'}、下一步工作。本单位将按照联席会议议定事项抓好落实，"
+        "对超期未办结的案件加强督办，做到应移尽移、应收尽收，"
+        "按时向联席会议办公室报送办理情况，落实情况在下期通报中报告。"
+    )
+    content = DocumentContent(
+        layout="standard",
+        issuer_mark=f"{agency.name}文件",
+        number="",
+        title=f"关于{period}{agency.name}医保基金监管协同工作情况的通报",
+        body="\n".join(lines),
+        issued_on=timezone.localdate(),
+        recipients="联席会议办公室",
+        signature=agency.name,
+        seal_text=agency.name,
+        printed_by=f"{agency.name}办公室",
+    )
+    content.figures = [
+        Figure(title=caption, src=SVG_DATA_URL + base64.b64encode(svg).decode("ascii"))
+        for caption, svg in charts
+    ]
+    return content

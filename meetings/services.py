@@ -1085,7 +1085,7 @@ def carry_over(meeting: Meeting, user) -> int:
 # -- information sharing (情况通报) ----------------------------------------------------------
 
 
-def work_report_figures(start, end) -> dict:
+def work_report_figures(start, end, *, scope=None) -> dict:
     """The period's figures (dates inclusive) from the statistics (stats.selectors), as the
     joint-meeting office sees them there: across the units, without the 纪委监委 compartment
     (it reports through its own channel). Referrals received and results reported per
@@ -1096,7 +1096,7 @@ def work_report_figures(start, end) -> dict:
     from stats.access import office_scope
     from stats.selectors import StatsFilters, breakdown, comparison
 
-    scope = office_scope()
+    scope = scope or office_scope()
     filters = StatsFilters(date_from=start, date_to=end, dimension="agency")
     by_agency = breakdown(scope, filters)
     index = {column.key: i for i, column in enumerate(by_agency.columns)}
@@ -1201,6 +1201,63 @@ def work_report_draft(*, user, start, end):
             actor=user,
             obj=body,
             summary=lazy_summary(_("Work report drafted: %(title)s"), title=dispatch.title),
+            data={"dispatch": dispatch.pk, "start": start, "end": end},
+        )
+    return dispatch
+
+
+def unit_report_draft(*, user, start, end):
+    """A member unit's own 情况通报: its figures as the statistics show them to its people (the
+    rows it is party to), with the same charts, drafted as an outgoing document of the unit to
+    the joint-meeting office; it goes 核稿 and its own leader's 签发 like every document of the
+    unit (documents.services). Asks stats.access.unit_report_refusal. Returns the Dispatch."""
+    from documents.services import dispatch_create
+    from stats.access import stats_scope, unit_report_refusal
+
+    refusal = unit_report_refusal(user)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if start is None or end is None or end < start:
+        raise ValidationError(_("The period must end on or after its first day."))
+    if end > timezone.localdate():
+        raise ValidationError(_("A work report covers days already past."))
+    agency = user.agency
+    figures = work_report_figures(start, end, scope=stats_scope(user))
+    content = papers.unit_report_content(agency, start, end, figures)
+    body = joint_body()
+    if body is None:
+        raise ValidationError(
+            _("The joint meeting is not set up: there is no office to report to.")
+        )
+    office = body.lead_agency
+    with transaction.atomic():
+        dispatch = dispatch_create(
+            agency=agency,
+            user=user,
+            joint_meeting=False,
+            figures=content.figures,
+            data={
+                "doc_type": "report",
+                "series_code": "通",
+                "issuer_name": agency.name,
+                "title": content.title,
+                "recipients_extra": "",
+                "cc_extra": "",
+                "body": content.body,
+                "attachment_titles": "",
+                "note": "",
+                "printed_by": content.printed_by,
+                "sealed": True,
+                "to_agencies": [office],
+                "cc_agencies": [],
+            },
+        )
+        record_event(
+            action="meetings.unit_report_drafted",
+            actor=user,
+            agency=agency,
+            obj=dispatch,
+            summary=lazy_summary(_("Unit work report drafted: %(title)s"), title=dispatch.title),
             data={"dispatch": dispatch.pk, "start": start, "end": end},
         )
     return dispatch

@@ -970,3 +970,34 @@ def work_report(request):
         if run_step(request, form, action, done):
             return redirect("documents:dispatch", drafted[0].pk)
     return _form_page(request, form, None, _("Compile the work report (情况通报)"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@once_per_submission
+def unit_report(request):
+    """A member unit's own 情况通报 from its figures (stats.access.unit_report_refusal)."""
+    from stats.access import may_draft_unit_report
+
+    if not may_draft_unit_report(request.user):
+        raise Http404
+    form = forms.WorkReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        drafted = []
+
+        def action():
+            drafted.append(
+                services.unit_report_draft(
+                    user=request.user,
+                    start=form.cleaned_data["start"],
+                    end=form.cleaned_data["end"],
+                )
+            )
+
+        done = _(
+            "Your unit's work report was drafted with its figures. Edit its narrative, check "
+            "the preview, then send it to be checked (核稿); your leader signs it (签发)."
+        )
+        if run_step(request, form, action, done):
+            return redirect("documents:dispatch", drafted[0].pk)
+    return _form_page(request, form, None, _("Compile your unit's work report (情况通报)"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from agencies.access import Ability, can, roles_of
 from agencies.models import Agency, Role
@@ -140,3 +141,19 @@ def office_scope() -> StatsScope:
 
 def may_view_statistics(user) -> bool:
     return stats_scope(user) is not None
+
+
+def unit_report_refusal(user) -> str | None:
+    """Why `user` may not draft their unit's own 情况通报 (None: they may): it takes a unit's
+    own figures (not the cross-unit view of the office, the convenor and auditors, whose
+    report is the joint meeting's) and the ability to draft documents (拟稿)."""
+    scope = stats_scope(user)
+    if scope is None or scope.across_units:
+        return _("Only a member unit drafts its own work report from its own figures.")
+    if not can(user, Ability.ISSUE_DOCUMENTS):
+        return _("Drafting documents (拟稿) is for the unit's case officers.")
+    return None
+
+
+def may_draft_unit_report(user) -> bool:
+    return unit_report_refusal(user) is None

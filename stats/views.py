@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from monitor.selectors import alert_summary
 from stats import charts
-from stats.access import stats_scope
+from stats.access import may_draft_unit_report, stats_scope
 from stats.forms import StatsFilterForm
 from stats.selectors import FIGURES, default_filters
 
@@ -65,6 +65,7 @@ def stats_page(request):
             "tables": [(table, TABLE_CHARTS[table.key]) for table in tables],
             "query": query,
             "alert_summary": alert_summary(request.user),
+            "may_draft_report": may_draft_unit_report(request.user),
         },
     )
 

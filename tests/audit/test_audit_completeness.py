@@ -570,6 +570,16 @@ def post_work_report():
     )
 
 
+def post_unit_report():
+    today = timezone.localdate()
+    return Post(
+        user="ga_officer",
+        url=reverse("meetings:unit_report"),
+        expect="meetings.unit_report_drafted",
+        fill={"start": str(today - timedelta(days=90)), "end": str(today)},
+    )
+
+
 def _member_unit():
     return Agency.objects.get(short_name="省公安厅")
 
@@ -1019,6 +1029,7 @@ TABLE: dict[str, Entry] = {
         GetOnly(url("meetings:calendar")), read_list("meetings:calendar", "meetings")
     ),
     "meetings:work_report": Entry(post_work_report, Refused(url("meetings:work_report"))),
+    "meetings:unit_report": Entry(post_unit_report, Refused(url("meetings:unit_report"))),
     "meetings:resolution": Entry(post_resolution_report, read_resolution),
     "meetings:body": Entry(GetOnly(url("meetings:body")), NOT_CASE_MATERIAL),
     "meetings:change_propose": Entry(post_change_propose, Refused(url("meetings:change_propose"))),
