@@ -284,6 +284,9 @@ BY_RESOLUTION = {"resolution"}
 LISTS = {"index", "calendar", "resolutions"}
 OFFICE_ONLY = {"open", "work_report"}
 BODY_PAGES = {"body", "change_propose", "change"}  # the body, not a meeting: its own tests
+UNIT_PAGES = {
+    "unit_report"
+}  # a unit's own report from its own figures: tests/stats/test_unit_report.py
 POST_ONLY = {"no_topics", "screen", "agenda"}
 SAFE_ONLY = {"meeting", "ics", "file", "index", "calendar", "resolutions"}
 
@@ -293,7 +296,16 @@ def meetings_url_names() -> set[str]:
 
 
 def test_every_meetings_url_is_classified_for_the_sweep():
-    classified = BY_MEETING | BY_TOPIC | BY_FILE | BY_RESOLUTION | LISTS | OFFICE_ONLY | BODY_PAGES
+    classified = (
+        BY_MEETING
+        | BY_TOPIC
+        | BY_FILE
+        | BY_RESOLUTION
+        | LISTS
+        | OFFICE_ONLY
+        | BODY_PAGES
+        | UNIT_PAGES
+    )
     assert meetings_url_names() == classified
 
 
@@ -354,7 +366,7 @@ def test_an_outsider_gets_404_for_every_url_of_every_meeting(client, world, agen
             assert client.get(url).status_code == 404, url
         if name not in SAFE_ONLY:
             assert client.post(url, {"body": "越权", "reason": "越权"}).status_code == 404, url
-    for name in sorted(OFFICE_ONLY):
+    for name in sorted(OFFICE_ONLY | UNIT_PAGES):  # a liaison drafts no report of the unit
         assert client.get(reverse(f"meetings:{name}")).status_code == 404, name
         assert client.post(reverse(f"meetings:{name}")).status_code == 404, name
     for document in papers:
