@@ -944,32 +944,40 @@ def calendar(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@once_per_submission
-def work_report(request):
-    if not is_office(request.user):
-        raise Http404
+def _report_page(request, draft, done, title):
+    """The period form of a 情况通报; `draft(user=, start=, end=)` writes the draft, and the
+    drafter goes on to edit it."""
     form = forms.WorkReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         drafted = []
 
         def action():
             drafted.append(
-                services.work_report_draft(
+                draft(
                     user=request.user,
                     start=form.cleaned_data["start"],
                     end=form.cleaned_data["end"],
                 )
             )
 
-        done = _(
-            "The work report was drafted with the period's figures. Edit its narrative, check "
-            "the preview, then send it to be checked (核稿); the convenor signs it (签发)."
-        )
         if run_step(request, form, action, done):
             return redirect("documents:dispatch", drafted[0].pk)
-    return _form_page(request, form, None, _("Compile the work report (情况通报)"))
+    return _form_page(request, form, None, title)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@once_per_submission
+def work_report(request):
+    if not is_office(request.user):
+        raise Http404
+    done = _(
+        "The work report was drafted with the period's figures. Edit its narrative, check "
+        "the preview, then send it to be checked (核稿); the convenor signs it (签发)."
+    )
+    return _report_page(
+        request, services.work_report_draft, done, _("Compile the work report (情况通报)")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -981,23 +989,13 @@ def unit_report(request):
 
     if not may_draft_unit_report(request.user):
         raise Http404
-    form = forms.WorkReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        drafted = []
-
-        def action():
-            drafted.append(
-                services.unit_report_draft(
-                    user=request.user,
-                    start=form.cleaned_data["start"],
-                    end=form.cleaned_data["end"],
-                )
-            )
-
-        done = _(
-            "Your unit's work report was drafted with its figures. Edit its narrative, check "
-            "the preview, then send it to be checked (核稿); your leader signs it (签发)."
-        )
-        if run_step(request, form, action, done):
-            return redirect("documents:dispatch", drafted[0].pk)
-    return _form_page(request, form, None, _("Compile your unit's work report (情况通报)"))
+    done = _(
+        "Your unit's work report was drafted with its figures. Edit its narrative, check "
+        "the preview, then send it to be checked (核稿); your leader signs it (签发)."
+    )
+    return _report_page(
+        request,
+        services.unit_report_draft,
+        done,
+        _("Compile your unit's work report (情况通报)"),
+    )
